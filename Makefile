@@ -1,0 +1,63 @@
+# Terroir storefront. `make run` serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/terroir
+
+.PHONY: install run test test-sqlite test-postgres lint format check chromium lock messages bench bench-search clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up everything and serve the demo storefront on http://127.0.0.1:8000
+run: install
+	$(PY) manage.py demo_server
+
+## Run the whole suite: SQLite, then the PostgreSQL-only concurrency tests.
+test: install chromium
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres TEST_ARGS="-m postgres"
+
+test-sqlite: install
+	$(PY) -m pytest -m "not postgres" $(TEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(TEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Browser tests use Debian's chromium; never a downloaded browser.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+messages: install
+	$(PY) manage.py makemessages -l fr -l ar -l en --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+lock:
+	$(PY) -m pip install --quiet -e ".[dev]"
+	{ echo "# Pinned dependencies installed by \`make install\` (pip install -r requirements.lock)."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  $(PY) -m pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock
+
+clean:
+	rm -rf var/

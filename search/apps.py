@@ -1,0 +1,5 @@
+import oscar.apps.search.apps as apps
+
+
+class SearchConfig(apps.SearchConfig):
+    name = "search"

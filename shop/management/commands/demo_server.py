@@ -1,0 +1,103 @@
+"""Set up everything and serve the demo storefront (what `make run` calls)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import get_commands
+from django.core.management.base import BaseCommand
+
+from search import local_engine
+from shop.payments import local_stripe
+
+DEMO_LOGINS = [
+    ("office staff (dashboard + Wagtail admin)", "office@terroir.ma", "terroir-office"),
+    ("store staff, Casablanca", "casablanca@terroir.ma", "terroir-store"),
+    ("store staff, Marrakech", "marrakech@terroir.ma", "terroir-store"),
+    ("customer", "client@terroir.ma", "terroir-client"),
+]
+
+
+class Command(BaseCommand):
+    help = "Start the local search engine and localstripe, load the demo, and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--skip-demo", action="store_true", help="Do not (re)load the demo data."
+        )
+
+    def handle(self, *args, port, skip_demo, **options):
+        started = []
+        env = dict(os.environ)
+        try:
+            if not os.environ.get("ELASTICSEARCH_URL"):
+                self.stdout.write("Starting the local search engine (noida-db)…")
+                engine = local_engine.start(settings.VAR_DIR / "search")
+                started.append(engine)
+                env["ELASTICSEARCH_URL"] = engine.url
+            if not os.environ.get("STRIPE_API_BASE"):
+                self.stdout.write("Starting localstripe (offline Stripe API)…")
+                stripe = local_stripe.start(
+                    settings.VAR_DIR / "log" / "localstripe.log"
+                )
+                started.append(stripe)
+                env["STRIPE_API_BASE"] = stripe.url
+
+            self._manage(env, "migrate", "--no-input", "-v", "0")
+            if not skip_demo:
+                self._manage(env, "load_demo")
+            if "search_index" in get_commands():
+                self._manage(env, "search_index", "rebuild")
+            self._banner(port, env)
+            server = subprocess.Popen(  # noqa: S603
+                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+                env=env,
+                cwd=settings.BASE_DIR,
+            )
+            signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+            try:
+                server.wait()
+            except KeyboardInterrupt:
+                server.terminate()
+                server.wait(timeout=10)
+        finally:
+            for service in reversed(started):
+                service.stop()
+            self.stdout.write("Stopped the local services.")
+
+    def _manage(self, env, *args):
+        started = time.monotonic()
+        self.stdout.write(self.style.MIGRATE_HEADING(f"$ manage.py {' '.join(args)}"))
+        subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", *args],
+            env=env,
+            cwd=settings.BASE_DIR,
+            check=True,
+        )
+        self.stdout.write(f"  done in {time.monotonic() - started:.1f}s")
+
+    def _banner(self, port, env):
+        base = f"http://127.0.0.1:{port}"
+        lines = [
+            "",
+            "Terroir storefront is starting:",
+            f"  Storefront        {base}/fr/   (also /ar/ and /en/)",
+            f"  Shop catalogue    {base}/fr/shop/",
+            f"  Oscar dashboard   {base}/fr/shop/dashboard/",
+            f"  Wagtail admin     {base}/cms/",
+            f"  Health            {base}/healthz",
+            f"  Search engine     {env.get('ELASTICSEARCH_URL')}",
+            f"  Stripe API        {env.get('STRIPE_API_BASE')}",
+            "Demo logins (email / password):",
+            *(
+                f"  {role:<45} {email} / {password}"
+                for role, email, password in DEMO_LOGINS
+            ),
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))

@@ -1,0 +1,30 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from search import local_engine
+
+VAR_DIR = Path(__file__).resolve().parent.parent / "var"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def search_engine_url():
+    """Run the whole session against a real engine: ELASTICSEARCH_URL, else noida-db.
+
+    Indexing happens on every product save, so every test needs the engine; it
+    starts in well under a second and is stopped by its process group at the end.
+    """
+    url = os.environ.get("ELASTICSEARCH_URL")
+    engine = None
+    if not url:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        engine = local_engine.start(VAR_DIR / "test-search" / f"{worker}-{os.getpid()}")
+        url = engine.url
+    settings.ELASTICSEARCH_URL = url
+    try:
+        yield url
+    finally:
+        if engine:
+            engine.stop()
