@@ -14,4 +14,7 @@ ELASTICSEARCH_INDEX_PREFIX = f"test{os.getpid()}"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so --reuse-db keeps repeated local runs fast.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # TEST_DB_NAME lets parallel runs on one machine keep separate files.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("TEST_DB_NAME", str(VAR_DIR / "test.sqlite3"))
+    }

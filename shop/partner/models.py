@@ -1,7 +1,10 @@
 """Overrides oscar.apps.partner.models: partners are stock locations with a kind."""
 
+import datetime
+
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
 
@@ -38,6 +41,49 @@ class Partner(AbstractPartner):
     @property
     def is_store(self) -> bool:
         return self.kind == self.Kind.PILOT_STORE
+
+    def is_open_at(self, moment: datetime.datetime) -> bool:
+        """Tell whether the store is open at an aware datetime (store local time)."""
+        local = timezone.localtime(moment)
+        return any(
+            period.opens <= local.time() < period.closes
+            for period in self.opening_periods.all()
+            if period.weekday == local.weekday()
+        )
+
+
+class OpeningPeriod(models.Model):
+    """A pilot store's opening hours on one weekday (several periods a day allowed)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    partner = models.ForeignKey(
+        "partner.Partner", on_delete=models.CASCADE, related_name="opening_periods"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening period")
+        verbose_name_plural = _("opening periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=F("opens")),
+                name="openingperiod_closes_after_opens",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
 class StockRecord(AbstractStockRecord):

@@ -1,0 +1,82 @@
+"""Factories for the terroir domain, extending oscar.test.factories."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from oscar.test import factories as oscar_factories
+
+from catalog.models import Certification, Cooperative, Region
+from shop.partner.models import Partner
+
+
+class CooperativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cooperative
+
+    name = factory.Sequence(lambda n: f"Coopérative Tifaout {n}")
+    slug = factory.Sequence(lambda n: f"cooperative-tifaout-{n}")
+    legal_number = factory.Sequence(lambda n: f"COOP-{n:05d}")
+    region = Region.SOUSS_MASSA
+    city = "Taliouine"
+    founded_year = 2004
+    members = 40
+    women_members = 32
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    """A certification valid from last year to next year unless told otherwise."""
+
+    class Meta:
+        model = Certification
+        skip_postgeneration_save = True
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    scheme = Certification.Scheme.AOP
+    name = "Safran de Taliouine"
+    certificate_number = factory.Sequence(lambda n: f"MA-AOP-{n:04d}")
+    certifying_body = "Normacert"
+    valid_from = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=365)
+    )
+    valid_until = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=365)
+    )
+
+    @factory.post_generation
+    def products(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.products.set(extracted)
+
+
+class WarehouseFactory(oscar_factories.PartnerFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Entrepôt {n}")
+    kind = Partner.Kind.WAREHOUSE
+    city = "Casablanca"
+
+
+class PilotStoreFactory(WarehouseFactory):
+    name = factory.Sequence(lambda n: f"Boutique pilote {n}")
+    kind = Partner.Kind.PILOT_STORE
+    street_address = "12 boulevard d'Anfa"
+    phone = "+212522000000"
+
+
+class StockRecordFactory(oscar_factories.StockRecordFactory):
+    partner = factory.SubFactory(WarehouseFactory)
+    price_currency = "MAD"
+    price = Decimal("120.00")
+    num_in_stock = 100
+
+
+class ProductFactory(oscar_factories.ProductFactory):
+    """A standalone product of a cooperative, with one warehouse stock record."""
+
+    title = factory.Sequence(lambda n: f"Huile d'argane alimentaire {n}")
+    cooperative = factory.SubFactory(CooperativeFactory)
+    origin_region = Region.SOUSS_MASSA
+    stockrecords = factory.RelatedFactory(StockRecordFactory, "product")
