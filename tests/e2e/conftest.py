@@ -1,4 +1,4 @@
-"""Browser fixtures: Playwright driving Debian's chromium (never a downloaded browser)."""
+"""Browser fixtures: Playwright driving Debian's chromium, never a downloaded one."""
 
 import shutil
 
