@@ -9,6 +9,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
+from oscar.defaults import OSCAR_DASHBOARD_NAVIGATION
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -59,11 +60,12 @@ INSTALLED_APPS = [
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "shop.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "shop.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "catalog.dashboard.apps.CooperativesDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "django_tables2",
+    "sorl.thumbnail",  # Oscar's default thumbnailer for product images
     # Wagtail; its search app is labelled "wagtailsearch", no clash with Oscar
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -231,6 +234,20 @@ OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_HOMEPAGE = "/"
 OSCAR_PRODUCTS_PER_PAGE = 20
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "country")
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("Cooperatives"),
+        "icon": "fas fa-seedling",
+        "children": [
+            {"label": _("Cooperatives"), "url_name": "dashboard:cooperative-list"},
+            {
+                "label": _("Expiring certifications"),
+                "url_name": "dashboard:certification-expiring-list",
+            },
+        ],
+    },
+]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Terroir du Maroc"

@@ -1,0 +1,131 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import Certification, Region
+from tests.factories import (
+    CertificationFactory,
+    CooperativeFactory,
+    ProductFactory,
+    StockRecordFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def saffron():
+    cooperative = CooperativeFactory(
+        name="Coopérative Souktana du Safran",
+        region=Region.SOUSS_MASSA,
+        city="Taliouine",
+    )
+    return ProductFactory(
+        title="Safran de Taliouine 1 g",
+        cooperative=cooperative,
+        origin_region=Region.SOUSS_MASSA,
+    )
+
+
+def test_product_page_shows_its_cooperative_and_origin(client, saffron):
+    """A shopper sees who made the product, where the cooperative is, and its origin."""
+    response = client.get(saffron.get_absolute_url())
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Coopérative Souktana du Safran" in content
+    assert "Taliouine, Souss-Massa" in content
+    assert "Origine :" in content or "Origin:" in content
+
+
+def test_product_page_shows_only_labels_valid_today(client, saffron):
+    """Expired and not-yet-valid certifications never appear as labels."""
+    today = timezone.localdate()
+    CertificationFactory(
+        cooperative=saffron.cooperative,
+        products=[saffron],
+        scheme=Certification.Scheme.AOP,
+        name="Safran de Taliouine",
+    )
+    CertificationFactory(
+        cooperative=saffron.cooperative,
+        products=[saffron],
+        scheme=Certification.Scheme.ORGANIC,
+        name="Bio expiré",
+        valid_from=today - datetime.timedelta(days=800),
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    CertificationFactory(
+        cooperative=saffron.cooperative,
+        products=[saffron],
+        scheme=Certification.Scheme.LABEL_AGRICOLE,
+        name="Label futur",
+        valid_from=today + datetime.timedelta(days=1),
+        valid_until=today + datetime.timedelta(days=400),
+    )
+
+    content = client.get(saffron.get_absolute_url()).content.decode()
+
+    labels = content.split('class="list-inline quality-labels"', 1)[1]
+    labels = labels.split("</ul>", 1)[0]
+    assert "Safran de Taliouine" in labels
+    assert "Bio expiré" not in content
+    assert "Label futur" not in content
+
+
+def test_label_expiring_today_still_shows_and_one_ended_yesterday_does_not(
+    client, saffron
+):
+    """A certification is valid through its last day, not a day longer."""
+    today = timezone.localdate()
+    CertificationFactory(
+        cooperative=saffron.cooperative,
+        products=[saffron],
+        name="Dernier jour",
+        valid_until=today,
+    )
+    CertificationFactory(
+        cooperative=saffron.cooperative,
+        products=[saffron],
+        name="Fini hier",
+        valid_until=today - datetime.timedelta(days=1),
+    )
+
+    content = client.get(saffron.get_absolute_url()).content.decode()
+
+    assert "Dernier jour" in content
+    assert "Fini hier" not in content
+
+
+def test_cold_chain_product_page_warns_about_refrigerated_delivery(client):
+    """A fresh cheese page tells the shopper it travels refrigerated; oil does not."""
+    cheese = ProductFactory(title="Fromage de chèvre de Chefchaouen", cold_chain=True)
+    oil = ProductFactory(title="Huile d'argane 250 ml", cold_chain=False)
+
+    cheese_page = client.get(cheese.get_absolute_url()).content.decode()
+    oil_page = client.get(oil.get_absolute_url()).content.decode()
+
+    assert 'class="alert alert-info cold-chain"' in cheese_page
+    assert 'class="alert alert-info cold-chain"' not in oil_page
+
+
+def test_product_page_query_count_does_not_grow_with_labels_and_stock(
+    client, saffron, django_assert_max_num_queries
+):
+    """Ten labels and five stock locations cost no more queries than one of each."""
+    for number in range(10):
+        CertificationFactory(
+            cooperative=saffron.cooperative,
+            products=[saffron],
+            name=f"Label {number}",
+        )
+    for _ in range(5):
+        StockRecordFactory(product=saffron)
+    url = saffron.get_absolute_url()
+    client.get(url)  # warm the session and site caches
+
+    with django_assert_max_num_queries(25):
+        response = client.get(url)
+
+    assert response.content.decode().count('class="badge badge-success"') == 10
