@@ -4,6 +4,7 @@ Every variable is optional locally; production (DJANGO_DEBUG=false) requires
 DJANGO_SECRET_KEY. See README.md, "Configuration".
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -44,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Oscar, with our forks in place of the stock apps
     "oscar.config.Shop",
-    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "shop.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "django_tasks",
     # Our apps
     "shop",
+    "shop.payments",
     "cms",
 ]
 
@@ -136,6 +138,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "wagtail.contrib.settings.context_processors.settings",
+                "shop.cache.catalogue_version_context",
             ],
         },
     }
@@ -157,6 +160,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://terroir")}
+# Cached catalogue data and anonymous pages (shop/cache.py) live this long at most.
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)
+# Product views are buffered per process and written this often (shop/analytics).
+ANALYTICS_FLUSH_SECONDS = env.int("ANALYTICS_FLUSH_SECONDS", default=5)
 
 AUTHENTICATION_BACKENDS = [
     "oscar.apps.customer.auth_backends.EmailBackend",
@@ -180,7 +187,7 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
@@ -212,6 +219,11 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_local")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_local")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_local")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+
+# Checkout: cash on delivery is capped; its optional fee is shown before confirming.
+COD_MAX_AMOUNT = Decimal(env.str("COD_MAX_AMOUNT", default="3000.00"))
+COD_FEE = Decimal(env.str("COD_FEE", default="15.00"))
+PHONENUMBER_DEFAULT_REGION = "MA"
 
 TASKS = {
     "default": {

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from shop import views
+from shop.payments import views as payment_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -15,6 +16,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "payments/stripe/webhook/",
+        payment_views.stripe_webhook,
+        name="stripe-webhook",
+    ),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,315 @@
+"""Overrides oscar.apps.checkout.views: delivery rules, payment choice, card flow.
+
+Views stay thin: availability comes from selectors, orders are placed by
+shop.checkout.services (shared with the Stripe webhook).
+"""
+
+import logging
+
+from django import http
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+from oscar.apps.checkout import views
+from oscar.apps.checkout.exceptions import FailedPreCondition
+from oscar.core.loading import get_model
+
+from shop.checkout import services
+from shop.checkout.forms import PaymentMethodForm
+from shop.checkout.selectors import payment_options_get
+from shop.checkout.utils import CheckoutSessionData
+from shop.payments.gateways import gateway_for
+from shop.payments.models import CheckoutPayment
+from shop.payments.types import PaymentDeclined, PaymentError, PaymentStatus
+from shop.shipping.selectors import shipping_options_get
+
+logger = logging.getLogger(__name__)
+
+Partner = get_model("partner", "Partner")
+Method = CheckoutPayment.Method
+
+IndexView = views.IndexView
+ShippingAddressView = views.ShippingAddressView
+UserAddressUpdateView = views.UserAddressUpdateView
+UserAddressDeleteView = views.UserAddressDeleteView
+
+
+def stripe_js_context() -> dict:
+    """Stripe.js comes from localstripe when the API base points at it."""
+    base = settings.STRIPE_API_BASE.rstrip("/")
+    return {
+        "stripe_js_url": f"{base}/js.stripe.com/v3/"
+        if base
+        else "https://js.stripe.com/v3/",
+        "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+    }
+
+
+class ShippingMethodView(views.ShippingMethodView):
+    """Show the methods not offered too, with the reason, instead of hiding them."""
+
+    def get(self, request, *args, **kwargs):
+        if not self.checkout_session.is_shipping_address_set():
+            return super().get(request, *args, **kwargs)
+        options = self._options()
+        if all(option.available for option in options):
+            return super().get(request, *args, **kwargs)
+        self._methods = [option.method for option in options if option.available]
+        if not self._methods:
+            messages.warning(
+                request,
+                _("No delivery method can carry this basket to your address."),
+            )
+        return generic.FormView.get(self, request, *args, **kwargs)
+
+    def _options(self):
+        basket = self.request.basket
+        return shipping_options_get(
+            basket=basket, address=self.get_shipping_address(basket)
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["unavailable_options"] = [o for o in self._options() if not o.available]
+        return ctx
+
+
+class CheckoutPaymentMixin:
+    """Payment availability for the current checkout session."""
+
+    def payment_options(self):
+        basket = self.request.basket
+        address = self.get_shipping_address(basket)
+        method = self.get_shipping_method(basket, address)
+        charge = method.calculate(basket)
+        total = basket.total_incl_tax + charge.incl_tax
+        return payment_options_get(
+            shipping_method=method,
+            country_code=getattr(address, "country_id", "") or "",
+            total=total,
+            currency_code=basket.currency,
+        )
+
+    def chosen_payment_option(self):
+        chosen = self.checkout_session.payment_method()
+        return next(
+            (o for o in self.payment_options() if o.code == chosen and o.available),
+            None,
+        )
+
+
+class PaymentMethodView(CheckoutPaymentMixin, views.PaymentMethodView):
+    """Let the shopper choose card, cash on delivery or pay at pickup."""
+
+    template_name = "oscar/checkout/payment_method.html"
+    skip_conditions = []
+
+    def get(self, request, *args, **kwargs):
+        return self.render_choice(PaymentMethodForm(options=self.payment_options()))
+
+    def post(self, request, *args, **kwargs):
+        options = self.payment_options()
+        form = PaymentMethodForm(request.POST, options=options)
+        if not form.is_valid():
+            return self.render_choice(form, status=400)
+        self.checkout_session.pay_by(form.cleaned_data["method"])
+        return redirect("checkout:preview")
+
+    def render_choice(self, form, status=200):
+        ctx = self.get_context_data(form=form, options=self.payment_options())
+        return self.render_to_response(ctx, status=status)
+
+
+class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
+    """Preview and place the order; cards go through a held PaymentIntent."""
+
+    pre_conditions = [*views.PaymentDetailsView.pre_conditions]
+
+    def get(self, request, *args, **kwargs):
+        if not self.preview:
+            return redirect("checkout:payment-method")
+        return super().get(request, *args, **kwargs)
+
+    def get_skip_conditions(self, request):
+        return []
+
+    def check_payment_data_is_captured(self, request):
+        if self.chosen_payment_option() is None:
+            raise FailedPreCondition(
+                url=reverse("checkout:payment-method"),
+                message=_("Please choose how you want to pay."),
+            )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["payment_option"] = self.chosen_payment_option()
+        ctx.update(stripe_js_context())
+        return ctx
+
+    def handle_place_order_submission(self, request):
+        basket = request.basket
+        order_number = services.order_number_reserve(basket=basket)
+        placed = CheckoutPayment.objects.filter(
+            order_number=order_number, order__isnull=False
+        ).first()
+        if placed is not None:
+            # A second click on "Place order": show the order already placed.
+            return self.order_placed(placed.order)
+        option = self.chosen_payment_option()
+        submission = self.build_submission()
+        snapshot = services.checkout_submission_snapshot(
+            user=request.user,
+            basket=basket,
+            shipping_address=submission["shipping_address"],
+            shipping_method=submission["shipping_method"],
+            guest_email=submission["order_kwargs"].get("guest_email", ""),
+        )
+        token = request.POST.get("card_token", "").strip()
+        if option.code == Method.CARD and not token:
+            return self.render_preview(
+                request, error=_("Please enter your card details.")
+            )
+        payment = services.checkout_payment_prepare(
+            order_number=order_number,
+            method=option.code,
+            basket=basket,
+            snapshot=snapshot,
+            amount=submission["order_total"].incl_tax,
+        )
+        self.checkout_session.set_order_number(order_number)
+        if option.code == Method.CARD:
+            return self.pay_by_card(payment, token)
+        try:
+            order = services.offline_checkout_place(payment=payment)
+        except services.CheckoutRefused as refusal:
+            return self.render_preview(request, error=str(refusal))
+        return self.order_placed(order)
+
+    def pay_by_card(self, payment, token):
+        try:
+            result = services.card_checkout_authorize(
+                payment=payment,
+                token=token,
+                description=_("Order %(number)s") % {"number": payment.order_number},
+            )
+        except PaymentDeclined as declined:
+            CheckoutPayment.objects.filter(pk=payment.pk).update(
+                status=CheckoutPayment.Status.FAILED
+            )
+            return self.render_preview(
+                self.request,
+                error=_("Your card was declined: %(reason)s Nothing was charged.")
+                % {"reason": declined},
+            )
+        except PaymentError:
+            logger.exception("Card authorisation failed for %s", payment.order_number)
+            return self.render_preview(
+                self.request,
+                error=_(
+                    "The card payment service did not answer; nothing was charged. "
+                    "Please try again."
+                ),
+            )
+        if result.status == PaymentStatus.REQUIRES_ACTION:
+            return redirect("checkout:card-authenticate")
+        return complete_card_checkout(self, payment)
+
+    def order_placed(self, order):
+        self.checkout_session.flush()
+        self.request.session["checkout_order_id"] = order.id
+        return redirect("checkout:thank-you")
+
+
+def complete_card_checkout(view, payment):
+    """Finish a card checkout from the browser and answer with the next page."""
+    try:
+        order = services.card_checkout_complete(payment=payment)
+    except services.CheckoutRefused as refusal:
+        messages.error(view.request, str(refusal))
+        return redirect("checkout:preview")
+    view.checkout_session.flush()
+    view.request.session["checkout_order_id"] = order.id
+    return redirect("checkout:thank-you")
+
+
+class CardPaymentMixin:
+    """The session's pending card payment, or a clear message when there is none."""
+
+    def session_card_payment(self):
+        number = self.checkout_session.get_order_number()
+        return (
+            CheckoutPayment.objects.filter(
+                order_number=number, method=Method.CARD
+            ).first()
+            if number
+            else None
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        self.checkout_session = CheckoutSessionData(request)
+        payment = self.session_card_payment()
+        if payment is None or not payment.reference:
+            messages.error(
+                request,
+                _(
+                    "Your checkout session has expired. If your card payment was "
+                    "confirmed, your order will still be placed and confirmed by "
+                    "email; otherwise nothing was charged."
+                ),
+            )
+            return redirect("basket:summary")
+        self.payment = payment
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CardAuthenticateView(CardPaymentMixin, generic.TemplateView):
+    """Let Stripe.js run 3-D Secure for the held intent, then post back."""
+
+    template_name = "oscar/checkout/card_authenticate.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        try:
+            intent = gateway_for(Method.CARD).retrieve(self.payment.reference)
+        except PaymentError:
+            intent = None
+        ctx["client_secret"] = intent.client_secret if intent else ""
+        ctx["payment"] = self.payment
+        ctx.update(stripe_js_context())
+        return ctx
+
+
+class CardCompleteView(CardPaymentMixin, generic.View):
+    """The browser is back from Stripe.js: check the intent and place the order."""
+
+    def post(self, request, *args, **kwargs):
+        reference = request.POST.get("payment_intent", "")
+        if reference != self.payment.reference:
+            messages.error(
+                request,
+                _("This payment does not belong to your checkout; nothing was placed."),
+            )
+            return redirect("checkout:preview")
+        return complete_card_checkout(self, self.payment)
+
+    def get(self, request, *args, **kwargs):
+        return http.HttpResponseNotAllowed(["POST"])
+
+
+class ThankYouView(views.ThankYouView):
+    def get_context_data(self, *args, **kwargs):
+        ctx = super().get_context_data(*args, **kwargs)
+        payment = CheckoutPayment.objects.filter(order=self.object).first()
+        store_id = payment.submission.get("store_id") if payment else None
+        ctx["checkout_payment"] = payment
+        ctx["collect_store"] = (
+            Partner.objects.prefetch_related("opening_periods")
+            .filter(pk=store_id)
+            .first()
+            if store_id
+            else None
+        )
+        return ctx

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from shop.payments.models import CheckoutPayment, StripeEvent
+
+
+@admin.register(CheckoutPayment)
+class CheckoutPaymentAdmin(admin.ModelAdmin):
+    list_display = ["order_number", "method", "status", "amount", "currency", "created"]
+    list_filter = ["method", "status"]
+    search_fields = ["order_number", "reference"]
+    readonly_fields = ["submission"]
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    list_display = ["event_id", "type", "reference", "received"]
+    search_fields = ["event_id", "reference"]

@@ -1,0 +1,16 @@
+"""Payment gateways, one module per provider, chosen by payment method code."""
+
+from django.utils.module_loading import import_string
+
+from shop.payments.types import PaymentGateway
+
+GATEWAYS = {
+    "card": "shop.payments.gateways.stripe.StripeGateway",
+    "cash_on_delivery": "shop.payments.gateways.cash_on_delivery.CashOnDeliveryGateway",
+    "pay_at_pickup": "shop.payments.gateways.pay_at_pickup.PayAtPickupGateway",
+}
+
+
+def gateway_for(method: str) -> PaymentGateway:
+    """Return the gateway that handles a payment method code."""
+    return import_string(GATEWAYS[method])()

@@ -1,0 +1,154 @@
+"""Which shipping methods a basket can use for an address, and why not the others."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from shop.partner.models import Partner, StockRecord
+from shop.shipping.methods import (
+    ClickAndCollect,
+    RefrigeratedDelivery,
+    StandardDelivery,
+)
+from shop.shipping.models import ColdChainCity, normalise_city
+
+DOMESTIC_COUNTRY = "MA"
+# Used for products without a "weight" attribute (kg).
+DEFAULT_ITEM_WEIGHT = Decimal("0.5")
+
+
+@dataclass(frozen=True)
+class ShippingOption:
+    method: object
+    available: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class BasketFacts:
+    """What the shipping rules need to know about a basket, loaded in few queries."""
+
+    quantities: dict[int, int]
+    weight: Decimal
+    cold_chain_titles: list[str]
+
+
+def basket_facts_get(*, basket) -> BasketFacts:
+    from oscar.core.loading import get_model
+
+    attribute_value = get_model("catalogue", "ProductAttributeValue")
+    lines = list(basket.all_lines())
+    quantities: dict[int, int] = {}
+    for line in lines:
+        quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    weights = {
+        row.product_id: row.value_float
+        for row in attribute_value.objects.filter(
+            product_id__in=quantities, attribute__code="weight"
+        ).only("product_id", "value_float")
+    }
+    weight = sum(
+        (
+            Decimal(str(weights.get(product_id) or DEFAULT_ITEM_WEIGHT)) * quantity
+            for product_id, quantity in quantities.items()
+        ),
+        Decimal("0"),
+    )
+    cold = [
+        line.product.get_title()
+        for line in lines
+        if line.product.cold_chain
+        or (line.product.parent_id and line.product.parent.cold_chain)
+    ]
+    return BasketFacts(quantities=quantities, weight=weight, cold_chain_titles=cold)
+
+
+def cold_chain_city_covered(*, city: str) -> bool:
+    wanted = normalise_city(city)
+    return any(
+        normalise_city(name) == wanted
+        for name in ColdChainCity.objects.filter(is_active=True).values_list(
+            "name", flat=True
+        )
+    )
+
+
+def pilot_stores_stocking(*, quantities: dict[int, int]) -> tuple[list, list]:
+    """Split pilot stores into those holding every product in the basket and not."""
+    stores = list(
+        Partner.objects.filter(kind=Partner.Kind.PILOT_STORE).order_by("name")
+    )
+    free: dict[tuple[int, int], int] = {}
+    for record in StockRecord.objects.filter(
+        partner__in=stores, product_id__in=quantities
+    ).only("partner_id", "product_id", "num_in_stock", "num_allocated"):
+        free[(record.partner_id, record.product_id)] = record.net_stock_level
+    stocking, missing = [], []
+    for store in stores:
+        complete = all(
+            free.get((store.pk, product_id), 0) >= quantity
+            for product_id, quantity in quantities.items()
+        )
+        (stocking if complete else missing).append(store)
+    return stocking, missing
+
+
+def shipping_options_get(*, basket, address=None) -> list[ShippingOption]:
+    """Every shipping method, with availability and the reason when unavailable."""
+    facts = basket_facts_get(basket=basket)
+    country = getattr(address, "country_id", None) or DOMESTIC_COUNTRY
+    domestic = country == DOMESTIC_COUNTRY
+    city = getattr(address, "line4", "") or ""
+    options = []
+
+    standard = StandardDelivery(weight=facts.weight, domestic=domestic)
+    if facts.cold_chain_titles:
+        options.append(
+            ShippingOption(
+                standard,
+                False,
+                _(
+                    "Not offered: your basket holds chilled products (%(products)s) "
+                    "that must travel in refrigerated delivery."
+                )
+                % {"products": ", ".join(facts.cold_chain_titles)},
+            )
+        )
+        refrigerated = RefrigeratedDelivery(weight=facts.weight)
+        if not domestic:
+            options.append(
+                ShippingOption(
+                    refrigerated,
+                    False,
+                    _("Chilled products are delivered only within Morocco."),
+                )
+            )
+        elif address is not None and not cold_chain_city_covered(city=city):
+            options.append(
+                ShippingOption(
+                    refrigerated,
+                    False,
+                    _(
+                        "Our refrigerated trucks do not reach %(city)s yet; "
+                        "choose click & collect or another address."
+                    )
+                    % {"city": city},
+                )
+            )
+        else:
+            options.append(ShippingOption(refrigerated, True))
+    else:
+        options.append(ShippingOption(standard, True))
+
+    stocking, missing = pilot_stores_stocking(quantities=facts.quantities)
+    options.extend(ShippingOption(ClickAndCollect(store=s), True) for s in stocking)
+    options.extend(
+        ShippingOption(
+            ClickAndCollect(store=store),
+            False,
+            _("This store does not have every product of your basket in stock."),
+        )
+        for store in missing
+    )
+    return options
