@@ -80,3 +80,58 @@ class ProductFactory(oscar_factories.ProductFactory):
     cooperative = factory.SubFactory(CooperativeFactory)
     origin_region = Region.SOUSS_MASSA
     stockrecords = factory.RelatedFactory(StockRecordFactory, "product")
+
+
+def _grant(user, codenames):
+    from django.contrib.auth.models import Permission
+
+    for codename in codenames:
+        app_label, name = codename.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=name)
+        )
+
+
+class CustomerFactory(oscar_factories.UserFactory):
+    """A shopper with an account (password "terroir-client")."""
+
+    username = factory.Sequence(lambda n: f"client{n}")
+    email = factory.Sequence(lambda n: f"client{n}@example.ma")
+    first_name = "Salma"
+    last_name = "Bennani"
+    password = factory.PostGenerationMethodCall("set_password", "terroir-client")
+
+
+class StoreStaffFactory(CustomerFactory):
+    """A pilot-store employee: linked to a store, not office staff."""
+
+    username = factory.Sequence(lambda n: f"store{n}")
+    email = factory.Sequence(lambda n: f"store{n}@terroir.ma")
+
+    @factory.post_generation
+    def store(self, create, extracted, **kwargs):
+        if create:
+            (extracted or PilotStoreFactory()).users.add(self)
+            _grant(self, ["partner.dashboard_access"])
+
+
+class OfficeStaffFactory(CustomerFactory):
+    """Office staff: Oscar dashboard (is_staff, catalogue rights) and Wagtail admin."""
+
+    username = factory.Sequence(lambda n: f"office{n}")
+    email = factory.Sequence(lambda n: f"office{n}@terroir.ma")
+    is_staff = True
+
+    @factory.post_generation
+    def permissions(self, create, extracted, **kwargs):
+        if create:
+            _grant(
+                self,
+                extracted
+                or [
+                    "wagtailadmin.access_admin",
+                    "catalogue.view_product",
+                    "catalogue.add_product",
+                    "catalogue.change_product",
+                ],
+            )

@@ -1,7 +1,8 @@
 """Overrides oscar.apps.dashboard.catalogue.forms: products carry their provenance.
 
 Without the cooperative field the dashboard could not create a product at all
-(the database requires a cooperative for every non-variant product).
+(the database requires a cooperative for every non-variant product); leaving it
+empty is reported by Product.clean() as "Choose the producing cooperative."
 """
 
 from oscar.apps.dashboard.catalogue import forms as oscar_forms
@@ -19,11 +20,6 @@ PROVENANCE_FIELDS = [
 class ProductForm(oscar_forms.ProductForm):
     class Meta(oscar_forms.ProductForm.Meta):
         fields = oscar_forms.ProductForm.Meta.fields + PROVENANCE_FIELDS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.instance.is_child:
-            self.fields["cooperative"].required = True
 
     def delete_non_child_fields(self):
         # A variant inherits its parent's cooperative and provenance.
