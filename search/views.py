@@ -1,0 +1,194 @@
+"""Overrides oscar.apps.search.views: engine-backed search and category browsing.
+
+Oscar's catalogue app loads `CatalogueView` and `ProductCategoryView` from here
+(`get_class("search.views", …)`), so browsing and searching share one query
+builder, one facet panel and one database fallback. No Haystack.
+"""
+
+from urllib.parse import unquote, urlencode
+
+from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+from oscar.core.loading import get_model
+
+from search import engine
+from search.forms import MAX_QUERY_LENGTH, clean_search_text, listing_params_parse
+from search.queries import SORT_CHOICES, Facet, autocomplete
+from search.selectors import product_listing_get
+
+Category = get_model("catalogue", "Category")
+
+AUTOCOMPLETE_MIN_LENGTH = 2
+
+
+def _facet_urls(facets: list[Facet], params) -> None:
+    """Attach to each facet value the URL that toggles it (back to page 1)."""
+    base = params.copy()
+    base.pop("page", None)
+    for facet in facets:
+        for value in facet.values:
+            toggled = base.copy()
+            if facet.name == "price":
+                toggled.pop("price_min", None)
+                toggled.pop("price_max", None)
+                if not value.selected:
+                    low, _sep, high = value.key.partition("-")
+                    toggled["price_min"], toggled["price_max"] = low, high
+            elif facet.multiple:
+                chosen = [v for v in toggled.getlist(facet.name) if v != value.key]
+                if not value.selected:
+                    chosen.append(value.key)
+                toggled.setlist(facet.name, chosen)
+            else:
+                toggled.pop(facet.name, None)
+                if not value.selected:
+                    toggled[facet.name] = value.key
+            value.url = "?" + toggled.urlencode()
+
+
+class ProductListingView(TemplateView):
+    """Search results and category pages: same engine query, facets, fallback."""
+
+    scope_category = None
+
+    def listing_context(self) -> dict:
+        params = listing_params_parse(
+            self.request.GET,
+            scope_category=self.scope_category.pk if self.scope_category else None,
+            per_page=settings.OSCAR_PRODUCTS_PER_PAGE,
+        )
+        context = {
+            "params": params,
+            "query": params.query,
+            "notices": params.notices,
+            "sort_choices": SORT_CHOICES,
+            "max_query_length": MAX_QUERY_LENGTH,
+        }
+        if self.should_search(params):
+            listing = product_listing_get(query=params.query)
+            _facet_urls(listing.results.facets, self.request.GET)
+            page_params = self.request.GET.copy()
+            page_params.pop("page", None)
+            context.update(
+                results=listing.results,
+                rows=listing.rows,
+                page_query=page_params.urlencode(),
+            )
+        return context
+
+    def should_search(self, params) -> bool:
+        return True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.listing_context())
+        return context
+
+
+class FacetedSearchView(ProductListingView):
+    template_name = "oscar/search/results.html"
+
+    def should_search(self, params) -> bool:
+        # An empty box (or only punctuation) asks for words instead of listing all.
+        return bool(params.query.text) or params.has_filters
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["top_categories"] = Category.get_root_nodes().filter(is_public=True)[
+            :12
+        ]
+        return context
+
+
+class CatalogueView(ProductListingView):
+    template_name = "oscar/catalogue/browse.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary"] = _("All products")
+        return context
+
+
+class ProductCategoryView(ProductListingView):
+    template_name = "oscar/catalogue/category.html"
+
+    def get(self, request, *args, **kwargs):
+        self.scope_category = get_object_or_404(Category, pk=kwargs["pk"])
+        if not (self.scope_category.is_public or request.user.is_staff):
+            raise Http404
+        expected = self.scope_category.get_absolute_url()
+        if unquote(expected) != unquote(request.path):
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(
+                expected + ("?" + query if query else "")
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["category"] = self.scope_category
+        context["summary"] = self.scope_category.name
+        return context
+
+
+class AutocompleteView(View):
+    """JSON suggestions for the header search box; empty (never an error) if down."""
+
+    def get(self, request):
+        text, _notices = clean_search_text(request.GET.get("q", ""))
+        suggestions = []
+        degraded = False
+        if len(text) >= AUTOCOMPLETE_MIN_LENGTH:
+            try:
+                suggestions = autocomplete(text=text[:100])
+            except engine.SearchUnavailable:
+                degraded = True
+        search_url = reverse("search:search")
+        items = [
+            {
+                "kind": s.kind,
+                "label": s.label,
+                "url": self._url(s),
+                "group": self._group(s.kind),
+            }
+            for s in suggestions
+        ]
+        if text:
+            items.append(
+                {
+                    "kind": "search",
+                    "label": gettext("Search for “%(q)s”") % {"q": text},
+                    "url": f"{search_url}?{urlencode({'q': text})}",
+                    "group": "",
+                }
+            )
+        return JsonResponse({"query": text, "results": items, "degraded": degraded})
+
+    @staticmethod
+    def _group(kind: str) -> str:
+        groups = {
+            "product": _("Products"),
+            "cooperative": _("Cooperatives"),
+            "category": _("Categories"),
+        }
+        return str(groups[kind])
+
+    @staticmethod
+    def _url(suggestion) -> str:
+        if suggestion.kind == "product":
+            return reverse(
+                "catalogue:detail",
+                kwargs={"product_slug": suggestion.slug, "pk": suggestion.id},
+            )
+        if suggestion.kind == "category":
+            return reverse(
+                "catalogue:category",
+                kwargs={"category_slug": suggestion.slug, "pk": suggestion.id},
+            )
+        return f"{reverse('search:search')}?{urlencode({'cooperative': suggestion.id})}"
