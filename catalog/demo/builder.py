@@ -1,0 +1,399 @@
+"""Build the demo catalogue from the readable sources next to this module.
+
+Sources: cooperatives.yaml, product_classes.yaml, categories.yaml,
+locations.yaml, products.csv (the office's import format, see
+catalog/imports.py), certifications.yaml and users.yaml. Everything is keyed
+by slug, SKU, code or email, so building twice gives the same database.
+"""
+
+import datetime
+import importlib.util
+import io
+import zlib
+from pathlib import Path
+
+import yaml
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.core.management.base import CommandError, OutputWrapper
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+)
+
+from catalog import services
+from catalog.imports import catalogue_import
+from catalog.models import (
+    Category,
+    Certification,
+    Cooperative,
+    Product,
+    ProductAttribute,
+    ProductClass,
+    ProductImage,
+)
+from shop.partner.models import Partner, StockRecord
+
+SOURCES = Path(__file__).resolve().parent
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+IMAGE_SIZE = 600
+OFFICE_STAFF_GROUP = "Office staff"
+STORE_STAFF_GROUP = "Store staff"
+# Model permissions the office needs in the Oscar dashboard, Django admin and
+# Wagtail admin; pages, images and documents also need the tree/collection
+# permissions granted in _office_staff_group().
+OFFICE_PERMISSION_APPS = (
+    "catalogue",
+    "partner",
+    "cms",
+    "wagtailimages",
+    "wagtaildocs",
+    "wagtailredirects",
+)
+PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "delete_page")
+COLLECTION_PERMISSIONS = {
+    "wagtailimages": ("add_image", "change_image", "choose_image", "delete_image"),
+    "wagtaildocs": (
+        "add_document",
+        "change_document",
+        "choose_document",
+        "delete_document",
+    ),
+}
+
+
+def _source(name: str):
+    with (SOURCES / name).open(encoding="utf-8") as file:
+        return yaml.safe_load(file)
+
+
+class _Step:
+    """Count the outcomes of one kind of record and print them when done."""
+
+    def __init__(self, stdout: OutputWrapper, label: str):
+        self.stdout = stdout
+        self.label = label
+        self.outcomes: dict[services.Outcome, int] = dict.fromkeys(services.Outcome, 0)
+
+    def add(self, outcome: services.Outcome):
+        self.outcomes[outcome] += 1
+
+    def done(self):
+        details = ", ".join(
+            f"{count} {outcome}" for outcome, count in self.outcomes.items() if count
+        )
+        self.stdout.write(f"  {self.label}: {sum(self.outcomes.values())} ({details})")
+
+
+def demo_load(*, stdout: OutputWrapper) -> None:
+    """Create or update every demo record; raise CommandError on bad sources."""
+    _load_product_classes(stdout)
+    _load_categories(stdout)
+    _load_cooperatives(stdout)
+    _load_locations(stdout)
+    _load_products(stdout)
+    _load_store_assortments(stdout)
+    _load_certifications(stdout)
+    _load_images(stdout)
+    _load_users(stdout)
+    _build_cms_pages(stdout)
+
+
+def demo_counts() -> dict[str, int]:
+    """Count what the demo holds, per kind (for the summary and the tests)."""
+    today = timezone.localdate()
+    return {
+        "cooperatives": Cooperative.objects.count(),
+        "regions": Cooperative.objects.values("region").distinct().count(),
+        "certifications": Certification.objects.count(),
+        "expired certifications": Certification.objects.filter(
+            valid_until__lt=today
+        ).count(),
+        "product classes": ProductClass.objects.count(),
+        "categories": Category.objects.count(),
+        "products": Product.objects.count(),
+        "cold-chain products": Product.objects.filter(cold_chain=True).count(),
+        "warehouses": Partner.objects.exclude(kind=Partner.Kind.PILOT_STORE).count(),
+        "pilot stores": Partner.objects.filter(kind=Partner.Kind.PILOT_STORE).count(),
+        "stock records": StockRecord.objects.count(),
+        "product images": ProductImage.objects.count(),
+        "users": get_user_model().objects.count(),
+    }
+
+
+def _load_product_classes(stdout):
+    step = _Step(stdout, _("Product classes"))
+    for entry in _source("product_classes.yaml"):
+        _record, outcome = services.product_class_upsert(
+            name=entry["name"],
+            attributes=[
+                services.AttributeSpec(
+                    code=attribute["code"],
+                    name=attribute["name"],
+                    type=attribute.get("type", ProductAttribute.TEXT),
+                )
+                for attribute in entry["attributes"]
+            ],
+        )
+        step.add(outcome)
+    step.done()
+
+
+def _load_categories(stdout):
+    for entry in _source("categories.yaml"):
+        services.category_from_path(
+            path=entry["path"], description=entry.get("description")
+        )
+    stdout.write(f"  {_('Categories')}: {Category.objects.count()}")
+
+
+def _load_cooperatives(stdout):
+    step = _Step(stdout, _("Cooperatives"))
+    for entry in _source("cooperatives.yaml"):
+        _record, outcome = services.cooperative_upsert(**entry)
+        step.add(outcome)
+    step.done()
+
+
+def _load_locations(stdout):
+    step = _Step(stdout, _("Warehouses and pilot stores"))
+    for entry in _source("locations.yaml"):
+        _record, outcome = services.stock_location_upsert(
+            code=entry["code"],
+            name=entry["name"],
+            kind=entry["kind"],
+            city=entry["city"],
+            street_address=entry["street_address"],
+            phone=entry["phone"],
+            opening_hours=[
+                services.OpeningHours(
+                    weekday=WEEKDAYS.index(day),
+                    opens=datetime.time.fromisoformat(period["opens"]),
+                    closes=datetime.time.fromisoformat(period["closes"]),
+                )
+                for period in entry.get("opening_hours", ())
+                for day in period["days"]
+            ],
+        )
+        step.add(outcome)
+    step.done()
+
+
+def _load_products(stdout):
+    step = _Step(stdout, _("Products (products.csv)"))
+
+    def count(line, sku, result):
+        if isinstance(result, services.Outcome):
+            step.add(result)
+
+    report = catalogue_import(path=SOURCES / "products.csv", on_row=count)
+    if report.errors:
+        raise CommandError(
+            "\n".join(
+                f"products.csv, line {error.line} ({error.sku}): {error.reason}"
+                for error in report.errors
+            )
+        )
+    step.done()
+
+
+def _load_store_assortments(stdout):
+    """Stock every n-th product of the categories a store carries, at the
+    warehouse price, with a few units on the shelf."""
+    step = _Step(stdout, _("Pilot store stock"))
+    warehouse_prices = dict(
+        StockRecord.objects.exclude(partner__kind=Partner.Kind.PILOT_STORE).values_list(
+            "product_id", "price"
+        )
+    )
+    for entry in _source("locations.yaml"):
+        if "carries" not in entry:
+            continue
+        store = Partner.objects.get(code=entry["code"])
+        in_categories = Q()
+        for name in entry["carries"]:
+            root = Category.objects.get(depth=1, name=name)
+            in_categories |= Q(categories__path__startswith=root.path)
+        products = Product.objects.filter(in_categories).distinct().order_by("upc")
+        for product in list(products)[:: entry["every"]]:
+            _record, outcome = services.stockrecord_upsert(
+                product=product,
+                partner=store,
+                price=warehouse_prices[product.pk],
+                num_in_stock=4 + zlib.crc32(product.upc.encode()) % 27,
+            )
+            step.add(outcome)
+    step.done()
+
+
+def _load_certifications(stdout):
+    step = _Step(stdout, _("Certifications"))
+    for entry in _source("certifications.yaml"):
+        cooperative = Cooperative.objects.get(slug=entry["cooperative"])
+        products = Product.objects.filter(cooperative=cooperative)
+        if entry["covers"] != "all":
+            prefixes = Q()
+            for prefix in entry["covers"]:
+                prefixes |= Q(upc__startswith=f"{prefix}-")
+            products = products.filter(prefixes)
+        _record, outcome = services.certification_upsert(
+            cooperative=cooperative,
+            scheme=entry["scheme"],
+            certificate_number=entry["certificate_number"],
+            name=entry["name"],
+            certifying_body=entry["certifying_body"],
+            valid_from=entry["valid_from"],
+            valid_until=entry["valid_until"],
+            products=products,
+        )
+        step.add(outcome)
+    step.done()
+
+
+def _load_images(stdout):
+    """Give every product without an image a generated one (never a second)."""
+    step = _Step(stdout, _("Product images"))
+    products = (
+        Product.objects.annotate(image_count=Count("images"))
+        .prefetch_related("categories")
+        .order_by("upc")
+    )
+    for product in products:
+        if product.image_count:
+            step.add(services.Outcome.UNCHANGED)
+            continue
+        category = product.categories.all()[0]
+        ProductImage.objects.create(
+            product=product,
+            original=ContentFile(
+                _image_bytes(product.title, category.full_name.split(" > ")[0]),
+                name=f"{product.upc.lower()}.jpg",
+            ),
+            caption=product.title,
+            display_order=0,
+        )
+        step.add(services.Outcome.CREATED)
+    step.done()
+
+
+def _image_bytes(title: str, family: str) -> bytes:
+    """Draw a JPEG: a gradient in the colours of the product family, with the
+    product's initials and the family name."""
+    hue = zlib.crc32(family.encode()) % 360
+    dark = f"hsl({hue}, 55%, 28%)"
+    light = f"hsl({(hue + 35) % 360}, 70%, 68%)"
+    gradient = Image.linear_gradient("L").resize((IMAGE_SIZE, IMAGE_SIZE))
+    image = ImageOps.colorize(gradient, dark, light)
+    draw = ImageDraw.Draw(image)
+    words = [word for word in title.split() if word[:1].isalpha() and len(word) > 2]
+    initials = "".join(word[0] for word in words[:2]).upper()
+    centre = IMAGE_SIZE // 2
+    draw.text(
+        (centre, centre - 30),
+        initials,
+        fill="white",
+        anchor="mm",
+        font=ImageFont.load_default(size=220),
+    )
+    draw.text(
+        (centre, IMAGE_SIZE - 80),
+        family,
+        fill="white",
+        anchor="mm",
+        font=ImageFont.load_default(size=34),
+    )
+    output = io.BytesIO()
+    image.save(output, format="JPEG", quality=82)
+    return output.getvalue()
+
+
+def _load_users(stdout):
+    step = _Step(stdout, _("Demo users"))
+    groups = {
+        "office_staff": _office_staff_group(),
+        "store_staff": Group.objects.get_or_create(name=STORE_STAFF_GROUP)[0],
+    }
+    for entry in _source("users.yaml"):
+        user, outcome = _user_upsert(
+            email=entry["email"],
+            password=entry["password"],
+            first_name=entry["first_name"],
+            last_name=entry["last_name"],
+            is_staff=entry["role"] == "office_staff",
+        )
+        if entry["role"] in groups:
+            user.groups.add(groups[entry["role"]])
+        if "store" in entry:
+            Partner.objects.get(code=entry["store"]).users.add(user)
+        step.add(outcome)
+    step.done()
+
+
+def _user_upsert(*, email, password, first_name, last_name, is_staff):
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=email).first() or user_model(
+        email=email, username=email.split("@")[0]
+    )
+    wanted = {"first_name": first_name, "last_name": last_name, "is_staff": is_staff}
+    changed = any(getattr(user, name) != value for name, value in wanted.items())
+    for name, value in wanted.items():
+        setattr(user, name, value)
+    # The demo passwords are documented: put them back if someone changed them.
+    if user._state.adding or not user.check_password(password):
+        user.set_password(password)
+        changed = True
+    if user._state.adding:
+        user.save()
+        return user, services.Outcome.CREATED
+    if changed:
+        user.save()
+        return user, services.Outcome.UPDATED
+    return user, services.Outcome.UNCHANGED
+
+
+def _office_staff_group() -> Group:
+    """The office role: Oscar dashboard (with is_staff) and Wagtail admin."""
+    group, _created = Group.objects.get_or_create(name=OFFICE_STAFF_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            Q(content_type__app_label__in=OFFICE_PERMISSION_APPS)
+            | Q(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+    )
+    root_page = Page.get_first_root_node()
+    for codename in PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=root_page,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    root_collection = Collection.get_first_root_node()
+    for app_label, codenames in COLLECTION_PERMISSIONS.items():
+        for codename in codenames:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group,
+                collection=root_collection,
+                permission=Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                ),
+            )
+    return group
+
+
+def _build_cms_pages(stdout):
+    """Let the CMS add its demo pages (stores, cooperative stories, articles)."""
+    if importlib.util.find_spec("cms.demo") is None:
+        stdout.write(f"  {_('CMS pages: skipped, cms.demo does not exist yet.')}")
+        return
+    from cms.demo import build_demo_pages
+
+    build_demo_pages(stdout=stdout)
