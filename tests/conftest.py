@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 
 from search import local_engine
+from shop.payments import local_stripe as local_stripe_server
 
 VAR_DIR = Path(__file__).resolve().parent.parent / "var"
 
@@ -28,3 +29,17 @@ def search_engine_url():
     finally:
         if engine:
             engine.stop()
+
+
+@pytest.fixture(scope="session")
+def local_stripe():
+    """Point the Stripe gateway at a localstripe of this session (fresh store)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    server = local_stripe_server.start(
+        VAR_DIR / "log" / f"test-localstripe-{worker}-{os.getpid()}.log"
+    )
+    settings.STRIPE_API_BASE = server.url
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -234,7 +234,7 @@ def offline_checkout_place(*, payment: CheckoutPayment):
         return order_place(payment=payment)
 
 
-def card_checkout_authorize(*, payment: CheckoutPayment, token: str, description: str):
+def card_checkout_authorize(*, payment: CheckoutPayment, token: str):
     """Hold the amount on the card; return the gateway's answer."""
     result = gateway_for(Method.CARD).authorize(
         PaymentRequest(
@@ -243,7 +243,6 @@ def card_checkout_authorize(*, payment: CheckoutPayment, token: str, description
             currency=payment.currency,
             basket_id=payment.basket_id,
             payment_token=token,
-            description=description,
         )
     )
     CheckoutPayment.objects.filter(pk=payment.pk).update(reference=result.reference)

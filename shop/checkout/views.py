@@ -193,7 +193,6 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
             result = services.card_checkout_authorize(
                 payment=payment,
                 token=token,
-                description=_("Order %(number)s") % {"number": payment.order_number},
             )
         except PaymentDeclined as declined:
             CheckoutPayment.objects.filter(pk=payment.pk).update(

@@ -44,7 +44,6 @@ class PaymentRequest:
     currency: str
     basket_id: int
     payment_token: str = ""
-    description: str = ""
 
 
 @dataclass(frozen=True)

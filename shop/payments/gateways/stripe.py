@@ -39,20 +39,18 @@ def _client() -> stripe.StripeClient:
     )
 
 
-def _result(intent) -> PaymentResult:
-    currency = intent.currency.upper()
+def _result(intent: dict, amount_refunded: int) -> PaymentResult:
+    currency = intent["currency"].upper()
     error = intent.get("last_payment_error") or {}
-    charge = intent.get("latest_charge")
-    refunded = charge.get("amount_refunded", 0) if isinstance(charge, dict) else 0
     return PaymentResult(
-        reference=intent.id,
-        status=INTENT_STATUSES.get(intent.status, PaymentStatus.FAILED),
-        amount=from_minor_units(intent.amount, currency),
+        reference=intent["id"],
+        status=INTENT_STATUSES.get(intent["status"], PaymentStatus.FAILED),
+        amount=from_minor_units(intent["amount"], currency),
         currency=currency,
-        amount_refunded=from_minor_units(refunded, currency),
-        client_secret=intent.client_secret or "",
-        error=error.get("message", "") if error else "",
-        metadata=dict(intent.metadata or {}),
+        amount_refunded=from_minor_units(amount_refunded, currency),
+        client_secret=intent.get("client_secret") or "",
+        error=error.get("message", ""),
+        metadata=dict(intent.get("metadata") or {}),
     )
 
 
@@ -86,7 +84,6 @@ class StripeGateway:
                 "capture_method": "manual",
                 "payment_method": token.card.id,
                 "confirm": True,
-                "description": request.description,
                 "metadata": {
                     "order_number": request.order_number,
                     "basket_id": str(request.basket_id),
@@ -142,7 +139,7 @@ class StripeGateway:
             )
         except (ValueError, stripe.SignatureVerificationError) as error:
             raise InvalidWebhook(str(error)) from error
-        obj = event.data.object
+        obj = event.data.object.to_dict()
         reference = (
             obj.get("payment_intent")
             if obj.get("object") == "charge"
@@ -154,8 +151,8 @@ class StripeGateway:
 
     def _expand(self, client, intent) -> PaymentResult:
         """Read the latest charge too, for the refunded amount."""
-        charge_id = intent.get("latest_charge")
-        if isinstance(charge_id, str):
-            charge = _call(client.v1.charges.retrieve, charge_id)
-            intent["latest_charge"] = {"amount_refunded": charge.amount_refunded}
-        return _result(intent)
+        data = intent.to_dict()
+        charge = data.get("latest_charge")
+        if isinstance(charge, str):
+            charge = _call(client.v1.charges.retrieve, charge).to_dict()
+        return _result(data, (charge or {}).get("amount_refunded", 0))

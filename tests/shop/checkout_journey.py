@@ -1,0 +1,124 @@
+"""A shopper walking through checkout with Django's test client (real views)."""
+
+import json
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+MOROCCAN_ADDRESS = {
+    "first_name": "Salma",
+    "last_name": "Bennani",
+    "line1": "12 rue Tarik Ibn Ziad",
+    "line4": "Casablanca",
+    "postcode": "20000",
+    "country": "MA",
+    "phone_number": "06 12 34 56 78",
+}
+FRENCH_ADDRESS = {
+    **MOROCCAN_ADDRESS,
+    "line1": "3 rue de la République",
+    "line4": "Lyon",
+    "postcode": "69001",
+    "country": "FR",
+    "phone_number": "+33 6 12 34 56 78",
+}
+
+CARD_OK = "4242424242424242"
+CARD_DECLINED = "4000000000000002"
+CARD_3DS = "4000002760003184"
+
+
+def card_token(number: str = CARD_OK) -> str:
+    """Tokenise a test card at localstripe, as Stripe.js does in the browser."""
+    body = urllib.parse.urlencode(
+        {
+            "card[number]": number,
+            "card[exp_month]": "12",
+            "card[exp_year]": "2034",
+            "card[cvc]": "123",
+            "key": settings.STRIPE_PUBLISHABLE_KEY,
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310
+        f"{settings.STRIPE_API_BASE}/v1/tokens", data=body, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())["id"]
+
+
+def stripe_get(path: str) -> dict:
+    """Read an object straight from localstripe (what Stripe really holds)."""
+    request = urllib.request.Request(  # noqa: S310
+        f"{settings.STRIPE_API_BASE}{path}",
+        headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def stripe_post(path: str, data: dict | None = None) -> dict:
+    request = urllib.request.Request(  # noqa: S310
+        f"{settings.STRIPE_API_BASE}{path}",
+        data=urllib.parse.urlencode(data or {}).encode(),
+        headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def url(name: str, **kwargs) -> str:
+    """Checkout URLs in English, so tests read the English source strings."""
+    with translation.override("en"):
+        return reverse(name, kwargs=kwargs or None)
+
+
+@dataclass
+class Shopper:
+    client: object
+    email: str = "salma@example.ma"
+
+    def add(self, product, quantity: int = 1):
+        return self.client.post(
+            url("basket:add", pk=product.pk), {"quantity": quantity}
+        )
+
+    def start_as_guest(self):
+        return self.client.post(
+            url("checkout:index"), {"username": self.email, "options": "anonymous"}
+        )
+
+    def address(self, **fields):
+        return self.client.post(
+            url("checkout:shipping-address"), {**MOROCCAN_ADDRESS, **fields}
+        )
+
+    def shipping_page(self):
+        return self.client.get(url("checkout:shipping-method"), follow=True)
+
+    def ship_by(self, code: str):
+        return self.client.post(url("checkout:shipping-method"), {"method_code": code})
+
+    def pay_by(self, method: str):
+        return self.client.post(url("checkout:payment-method"), {"method": method})
+
+    def place(self, card: str | None = None, follow: bool = True):
+        data = {"action": "place_order"}
+        if card:
+            data["card_token"] = card_token(card)
+        return self.client.post(url("checkout:preview"), data, follow=follow)
+
+    def up_to_payment(self, products, *, shipping: str, address=None):
+        for product, quantity in products:
+            self.add(product, quantity)
+        self.start_as_guest()
+        self.address(**(address or {}))
+        self.ship_by(shipping)
+
+
+def page_text(response) -> str:
+    return response.content.decode()

@@ -1,0 +1,40 @@
+import pytest
+
+from shop.partner.models import Partner
+from tests.factories import (
+    PilotStoreFactory,
+    ProductFactory,
+    StockRecordFactory,
+    WarehouseFactory,
+)
+from tests.shop.checkout_journey import Shopper
+
+
+@pytest.fixture
+def shopper(client):
+    return Shopper(client)
+
+
+@pytest.fixture
+def argan_oil(db):
+    """A shelf-stable product in a warehouse, 120 MAD."""
+    return ProductFactory(title="Huile d'argane", stockrecords__num_in_stock=50)
+
+
+@pytest.fixture
+def goat_cheese(db):
+    """A cold-chain product stocked in a cold warehouse."""
+    return ProductFactory(
+        title="Fromage de chèvre de Chefchaouen",
+        cold_chain=True,
+        stockrecords__partner=WarehouseFactory(kind=Partner.Kind.COLD_WAREHOUSE),
+        stockrecords__price="65.00",
+    )
+
+
+@pytest.fixture
+def casablanca_store(db, argan_oil):
+    """A pilot store holding the argan oil on its shelves."""
+    store = PilotStoreFactory(name="Boutique Casablanca", city="Casablanca")
+    StockRecordFactory(product=argan_oil, partner=store, num_in_stock=5)
+    return store
