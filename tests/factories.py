@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from oscar.test import factories as oscar_factories
 
@@ -83,8 +84,6 @@ class ProductFactory(oscar_factories.ProductFactory):
 
 
 def _grant(user, codenames):
-    from django.contrib.auth.models import Permission
-
     for codename in codenames:
         app_label, name = codename.split(".")
         user.user_permissions.add(

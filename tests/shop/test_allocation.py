@@ -1,0 +1,101 @@
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from shop.partner.models import InsufficientStock, StockRecord
+from shop.partner.services import stock_allocate, stock_shortage_message
+from tests.factories import ProductFactory, StockRecordFactory
+
+BUYERS = 20
+UNITS = 5
+
+
+def stock(**fields):
+    return StockRecordFactory(product=ProductFactory(stockrecords=None), **fields)
+
+
+@pytest.mark.django_db
+def test_allocation_beyond_free_stock_is_refused_and_changes_nothing():
+    """Asking for more than is free raises InsufficientStock and allocates nothing."""
+    stockrecord = stock(num_in_stock=3, num_allocated=1)
+
+    with pytest.raises(InsufficientStock):
+        stock_allocate(stockrecord=stockrecord, quantity=3)
+
+    stockrecord.refresh_from_db()
+    assert stockrecord.num_allocated == 1
+    stock_allocate(stockrecord=stockrecord, quantity=2)
+    stockrecord.refresh_from_db()
+    assert (stockrecord.num_allocated, stockrecord.net_stock_level) == (3, 0)
+
+
+@pytest.mark.django_db
+@translation.override("en")
+def test_shopper_is_told_how_many_units_are_left():
+    """A refused allocation explains how many units remain, or that it sold out."""
+    product = ProductFactory(title="Safran de Taliouine 1 g", stockrecords=None)
+    stockrecord = StockRecordFactory(product=product, num_in_stock=2)
+
+    with pytest.raises(InsufficientStock) as few_left:
+        stock_allocate(stockrecord=stockrecord, quantity=5)
+    assert stock_shortage_message(error=few_left.value) == (
+        "Sorry, only 2 “Safran de Taliouine 1 g” are left: lower the quantity."
+    )
+
+    stock_allocate(stockrecord=stockrecord, quantity=2)
+    with pytest.raises(InsufficientStock) as sold_out:
+        stock_allocate(stockrecord=stockrecord, quantity=1)
+    assert stock_shortage_message(error=sold_out.value) == (
+        "Sorry, “Safran de Taliouine 1 g” has just sold out."
+    )
+
+
+@pytest.mark.django_db
+def test_allocating_zero_or_fewer_units_is_a_programming_error():
+    """Zero or negative quantities never reach the database."""
+    stockrecord = stock(num_in_stock=3)
+
+    with pytest.raises(ValueError, match="at least one"):
+        stock_allocate(stockrecord=stockrecord, quantity=0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_buyers_racing_for_five_units_get_exactly_five():
+    """Under real concurrency free stock never goes below zero."""
+    assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://…"
+    stockrecord = stock(num_in_stock=UNITS, num_allocated=0)
+    start = threading.Barrier(BUYERS)
+    outcomes = []
+    lock = threading.Lock()
+
+    def buy():
+        from django.db import connection as thread_connection
+
+        try:
+            # Each buyer loads its own copy, as separate requests would.
+            mine = StockRecord.objects.get(pk=stockrecord.pk)
+            start.wait()
+            try:
+                stock_allocate(stockrecord=mine, quantity=1)
+                outcome = "allocated"
+            except InsufficientStock:
+                outcome = "refused"
+        finally:
+            thread_connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=buy) for _ in range(BUYERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    stockrecord.refresh_from_db()
+    assert outcomes.count("allocated") == UNITS
+    assert outcomes.count("refused") == BUYERS - UNITS
+    assert stockrecord.num_allocated == UNITS
+    assert stockrecord.net_stock_level == 0
