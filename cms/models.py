@@ -1,8 +1,32 @@
+"""Showcase pages: thin, declarative Wagtail models; reads live in cms.selectors."""
+
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
+
+from catalog.models import Certification, Region
+from cms import blocks, selectors
+
+
+def intro_field():
+    return models.TextField(_("introduction"), blank=True)
+
+
+def hero_image_field(verbose_name=None):
+    return models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=verbose_name or _("main image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
 
 class HomePage(Page):
@@ -10,14 +34,266 @@ class HomePage(Page):
 
     hero_title = models.CharField(_("hero title"), max_length=200, blank=True)
     hero_text = RichTextField(_("hero text"), blank=True)
+    hero_image = hero_image_field(_("hero image"))
+    body = StreamField(
+        blocks.HomeStreamBlock(), verbose_name=_("body"), blank=True, default=list
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("hero_title"),
         FieldPanel("hero_text"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
     ]
 
+    parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_articles"] = selectors.article_pages_latest(locale=self.locale)
+        context["stores"] = selectors.store_pages_directory(
+            locale=self.locale, moment=timezone.now()
+        )
+        return context
+
+
+class StandardPage(Page):
+    """A plain editorial page (about us, delivery, legal notices)."""
+
+    intro = intro_field()
+    hero_image = hero_image_field()
+    body = StreamField(
+        blocks.ArticleStreamBlock(), verbose_name=_("body"), blank=True, default=list
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class StoreIndexPage(Page):
+    """The store locator: every pilot store with address, phone and hours."""
+
+    intro = intro_field()
+    hero_image = hero_image_field()
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.StorePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("store index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["stores"] = selectors.store_pages_directory(
+            locale=self.locale, moment=timezone.now()
+        )
+        return context
+
+
+class StorePage(Page):
+    """A pilot store: where it is, when it opens, what is on its shelves."""
+
+    intro = intro_field()
+    hero_image = hero_image_field()
+    partner = models.ForeignKey(
+        "partner.Partner",
+        verbose_name=_("pilot store"),
+        on_delete=models.PROTECT,
+        related_name="store_pages",
+        limit_choices_to={"kind": "pilot_store"},
+        help_text=_("The stock location whose hours and shelves this page shows."),
+    )
+    body = StreamField(
+        blocks.StoreStreamBlock(), verbose_name=_("body"), blank=True, default=list
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("partner"),
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["cms.StoreIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("store page")
+
+    def clean(self):
+        super().clean()
+        if self.partner_id and not self.partner.is_store:
+            raise ValidationError({"partner": _("Choose a pilot store.")})
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        stores = selectors.stores_get(
+            partner_ids=[self.partner_id], moment=timezone.now()
+        )
+        context["store"] = stores.get(self.partner_id)
+        context["products"] = selectors.store_products_available(
+            partner_id=self.partner_id
+        )
+        return context
+
+
+class CooperativeFilterForm(forms.Form):
+    region = forms.ChoiceField(
+        label=_("Region"),
+        required=False,
+        choices=[("", _("All regions")), *Region.choices],
+    )
+    label = forms.ChoiceField(
+        label=_("Label"),
+        required=False,
+        choices=[("", _("All labels")), *Certification.Scheme.choices],
+    )
+
+
+class CooperativeIndexPage(Page):
+    """All cooperatives, filterable by region and by valid label."""
+
+    intro = intro_field()
+    hero_image = hero_image_field()
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CooperativePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("cooperative index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form = CooperativeFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        context["filter_form"] = form
+        context["cooperative_pages"] = selectors.cooperative_pages_filter(
+            parent=self,
+            region=filters.get("region", ""),
+            scheme=filters.get("label", ""),
+        )
+        return context
+
+
+class CooperativePage(Page):
+    """A cooperative's story, with its labels and live products."""
+
+    intro = intro_field()
+    hero_image = hero_image_field()
+    cooperative = models.ForeignKey(
+        "catalogue.Cooperative",
+        verbose_name=_("cooperative"),
+        on_delete=models.PROTECT,
+        related_name="pages",
+    )
+    body = StreamField(
+        blocks.CooperativeStreamBlock(),
+        verbose_name=_("story"),
+        blank=True,
+        default=list,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("cooperative"),
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["cms.CooperativeIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("cooperative page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["showcase"] = selectors.cooperative_showcase_get(
+            cooperative_id=self.cooperative_id, strategy=selectors.strategy_for(request)
+        )
+        return context
+
+
+class ArticleIndexPage(Page):
+    """Recipes, news and guides, newest first."""
+
+    intro = intro_field()
+    hero_image = hero_image_field()
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.ArticlePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("article index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = selectors.article_pages_list(parent=self)
+        return context
+
+
+class ArticlePage(Page):
+    """A recipe, a news item or a buying guide."""
+
+    intro = intro_field()
+    hero_image = hero_image_field()
+
+    class Kind(models.TextChoices):
+        GUIDE = "guide", _("Guide")
+        RECIPE = "recipe", _("Recipe")
+        NEWS = "news", _("News")
+
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.GUIDE
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    body = StreamField(
+        blocks.ArticleStreamBlock(), verbose_name=_("body"), blank=True, default=list
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+    ]
+
+    parent_page_types = ["cms.ArticleIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")

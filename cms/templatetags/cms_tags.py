@@ -1,0 +1,84 @@
+"""Template tags shared by the Oscar and Wagtail layouts: menu, languages, links."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+from wagtail.models import Page, Site
+
+from cms import selectors
+
+register = template.Library()
+
+
+def _localized_home(request):
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return None
+    cache = request.__dict__.setdefault("_cms_localized_home", {})
+    language = get_language()
+    if language not in cache:
+        cache[language] = site.root_page.localized.specific
+    return cache[language]
+
+
+@register.simple_tag(takes_context=True)
+def cms_home(context):
+    """Return the home page in the active language (the site root's translation)."""
+    return _localized_home(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def main_menu_pages(context):
+    """Return the CMS pages of the main menu in the active language."""
+    return selectors.menu_pages_get(home=_localized_home(context.get("request")))
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """Return one link per language that keeps the visitor on the same page.
+
+    On a Wagtail page the link goes to its translation (or that language's home
+    when it has none); elsewhere it is the same path under the other prefix.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    current = get_language()
+    translations = {}
+    if isinstance(page, Page):
+        translations = {
+            translation.locale.language_code: translation
+            for translation in page.get_translations(inclusive=True)
+            .live()
+            .select_related("locale")
+        }
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if isinstance(page, Page):
+            target = translations.get(code)
+            url = target.get_url(request) if target else f"/{code}/"
+        else:
+            url = translate_url(request.get_full_path(), code) if request else "/"
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": url,
+                "is_current": code == current,
+                "bidi": info["bidi"],
+            }
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def cooperative_page_url(context, cooperative):
+    """Return the URL of a cooperative's showcase page, or "" when it has none."""
+    if cooperative is None:
+        return ""
+    page = selectors.cooperative_page_get(
+        cooperative_id=getattr(cooperative, "pk", cooperative),
+        language_code=get_language(),
+    )
+    return page.get_url(context.get("request")) if page else ""
