@@ -1,0 +1,44 @@
+import socket
+
+import pytest
+
+
+def closed_port_url():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_search_engine_up(client):
+    """With both services answering, /healthz says ok for each."""
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    report = response.json()
+    assert report["status"] == "ok"
+    assert report["database"]["status"] == "ok"
+    assert report["search"]["status"] == "ok"
+    assert report["search"]["version"]
+
+
+@pytest.mark.django_db
+def test_healthz_degrades_instead_of_failing_when_search_is_down(client, settings):
+    """An unreachable search engine is reported as degraded with a 200, never a 500."""
+    settings.ELASTICSEARCH_URL = closed_port_url()
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    report = response.json()
+    assert report["status"] == "degraded"
+    assert report["database"]["status"] == "ok"
+    assert report["search"]["status"] == "degraded"
+    assert report["search"]["error"]
+
+
+def test_healthz_answers_only_get(client):
+    """Health probes read; a POST is refused with 405."""
+    assert client.post("/healthz").status_code == 405
