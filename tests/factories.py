@@ -115,11 +115,12 @@ class StoreStaffFactory(CustomerFactory):
 
 
 class OfficeStaffFactory(CustomerFactory):
-    """Office staff: Oscar dashboard (is_staff, catalogue rights) and Wagtail admin."""
+    """Office staff (password "terroir-office"): Oscar dashboard and Wagtail admin."""
 
     username = factory.Sequence(lambda n: f"office{n}")
     email = factory.Sequence(lambda n: f"office{n}@terroir.ma")
     is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "terroir-office")
 
     @factory.post_generation
     def permissions(self, create, extracted, **kwargs):
