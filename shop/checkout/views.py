@@ -200,7 +200,10 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
             )
             return self.render_preview(
                 self.request,
-                error=_("Your card was declined: %(reason)s Nothing was charged.")
+                error=_(
+                    "Payment refused: %(reason)s Nothing was charged; you can try "
+                    "another card."
+                )
                 % {"reason": declined},
             )
         except PaymentError:

@@ -28,7 +28,8 @@ FRENCH_ADDRESS = {
 }
 
 CARD_OK = "4242424242424242"
-CARD_DECLINED = "4000000000000002"
+# localstripe declines this one when charging (its 0002 declines on attach only).
+CARD_DECLINED = "4000000000000341"
 CARD_3DS = "4000002760003184"
 
 

@@ -1,0 +1,194 @@
+"""Stripe webhooks: signatures, deduplication, and reconciling lost browsers."""
+
+import hashlib
+import hmac
+import json
+import time
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from oscar.apps.order.models import Order
+
+from shop.payments.models import CheckoutPayment, StripeEvent
+from tests.factories import ProductFactory
+from tests.shop.checkout_journey import (
+    CARD_3DS,
+    CARD_OK,
+    page_text,
+    stripe_get,
+    stripe_post,
+    url,
+)
+from tests.shop.test_payments_card import authenticate, card_checkout
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_stripe")]
+WEBHOOK = "/payments/stripe/webhook/"
+
+
+def signed(payload: bytes, *, secret=None, timestamp=None) -> str:
+    """Sign like Stripe: HMAC-SHA256 of "<timestamp>.<payload>"."""
+    timestamp = int(timestamp or time.time())
+    key = (secret or settings.STRIPE_WEBHOOK_SECRET).encode()
+    digest = hmac.new(key, b"%d.%s" % (timestamp, payload), hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def event_for(obj: dict, type_: str, event_id: str | None = None) -> bytes:
+    return json.dumps(
+        {
+            "id": event_id or f"evt_{obj['id']}_{type_}",
+            "object": "event",
+            "type": type_,
+            "created": int(time.time()),
+            "data": {"object": obj},
+        }
+    ).encode()
+
+
+def deliver(payload: bytes, signature: str | None = None):
+    client = Client(enforce_csrf_checks=True)
+    headers = {} if signature == "" else {"HTTP_STRIPE_SIGNATURE": signature}
+    if signature is None:
+        headers = {"HTTP_STRIPE_SIGNATURE": signed(payload)}
+    return client.post(WEBHOOK, payload, content_type="application/json", **headers)
+
+
+def abandoned_after_authentication(shopper, product, quantity=1):
+    """A shopper who authenticated at the bank but never came back to the shop."""
+    card_checkout(shopper, product, quantity)
+    shopper.place(card=CARD_3DS)
+    payment = CheckoutPayment.objects.get()
+    authenticate(payment, success=True)
+    return payment
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "",
+        "t=1,v1=deadbeef",
+        "wrong-secret",
+        "stale",
+    ],
+    ids=["missing", "garbage", "wrong-secret", "stale"],
+)
+def test_untrusted_webhooks_are_rejected_and_change_nothing(
+    shopper, argan_oil, signature
+):
+    """Without a valid, fresh signature: 400, no event recorded, no order placed."""
+    payment = abandoned_after_authentication(shopper, argan_oil)
+    intent = stripe_get(f"/v1/payment_intents/{payment.reference}")
+    payload = event_for(intent, "payment_intent.amount_capturable_updated")
+    if signature == "wrong-secret":
+        signature = signed(payload, secret="whsec_someone_else")
+    elif signature == "stale":
+        signature = signed(payload, timestamp=time.time() - 3600)
+
+    response = deliver(payload, signature)
+
+    assert response.status_code == 400
+    assert StripeEvent.objects.count() == 0
+    assert Order.objects.count() == 0
+
+
+def test_reconciliation_places_the_order_of_a_lost_browser(
+    shopper, argan_oil, django_capture_on_commit_callbacks
+):
+    """An authorised intent whose shopper vanished still becomes one paid order."""
+    payment = abandoned_after_authentication(shopper, argan_oil, quantity=2)
+    intent = stripe_get(f"/v1/payment_intents/{payment.reference}")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = deliver(
+            event_for(intent, "payment_intent.amount_capturable_updated")
+        )
+
+    assert response.status_code == 200
+    order = Order.objects.get()
+    assert order.number == payment.order_number
+    assert order.total_incl_tax == Decimal("275.00")
+    assert stripe_get(f"/v1/payment_intents/{payment.reference}")["status"] == (
+        "succeeded"
+    )
+    assert mail.outbox[0].to == ["salma@example.ma"]
+
+    # The shopper's browser finally comes back: same order, nothing duplicated.
+    back = shopper.client.post(
+        url("checkout:card-complete"),
+        {"payment_intent": payment.reference},
+        follow=True,
+    )
+    assert order.number in page_text(back)
+    assert Order.objects.count() == 1
+    assert order.payment_events.filter(event_type__code="captured").count() == 1
+
+
+def test_replaying_an_event_100_times_changes_state_once(shopper, argan_oil):
+    """Deduplication by event id: one order, one capture, one event row."""
+    payment = abandoned_after_authentication(shopper, argan_oil)
+    intent = stripe_get(f"/v1/payment_intents/{payment.reference}")
+    payload = event_for(intent, "payment_intent.amount_capturable_updated")
+
+    answers = [deliver(payload).content for _ in range(100)]
+
+    assert answers.count(b"processed") == 1
+    assert answers.count(b"duplicate") == 99
+    assert StripeEvent.objects.count() == 1
+    order = Order.objects.get()
+    assert order.payment_events.filter(event_type__code="captured").count() == 1
+
+
+def test_reconciliation_without_stock_flags_for_staff_and_releases_the_card(shopper):
+    """If the basket is no longer valid, the hold is cancelled and staff alerted."""
+    saffron = ProductFactory(title="Safran de Taliouine", stockrecords__num_in_stock=1)
+    payment = abandoned_after_authentication(shopper, saffron)
+    saffron.stockrecords.get().allocate(1)
+    intent = stripe_get(f"/v1/payment_intents/{payment.reference}")
+
+    deliver(event_for(intent, "payment_intent.amount_capturable_updated"))
+
+    payment.refresh_from_db()
+    assert Order.objects.count() == 0
+    assert payment.status == CheckoutPayment.Status.NEEDS_ATTENTION
+    assert "no longer available" in payment.attention_reason
+    assert stripe_get(f"/v1/payment_intents/{payment.reference}")["status"] == (
+        "canceled"
+    )
+
+
+def test_refund_made_at_stripe_is_recorded_once(shopper, argan_oil):
+    """charge.refunded: the refunded amount appears on the order, replay-safe."""
+    card_checkout(shopper, argan_oil)
+    shopper.place(card=CARD_OK)
+    order = Order.objects.get()
+    reference = order.checkout_payment.reference
+    stripe_post("/v1/refunds", {"payment_intent": reference, "amount": 5000})
+    intent = stripe_get(f"/v1/payment_intents/{reference}")
+    charge = intent["latest_charge"]  # localstripe always expands it
+    if isinstance(charge, str):
+        charge = stripe_get(f"/v1/charges/{charge}")
+
+    payload = event_for(charge, "charge.refunded")
+    deliver(payload)
+    deliver(payload)
+
+    refunds = order.payment_events.filter(event_type__code="refunded")
+    assert [event.amount for event in refunds] == [Decimal("50.00")]
+    assert order.sources.get().amount_refunded == Decimal("50.00")
+
+
+def test_failed_and_cancelled_intents_close_the_pending_payment(shopper, argan_oil):
+    """payment_intent.canceled closes a checkout that never got an order."""
+    card_checkout(shopper, argan_oil)
+    shopper.place(card=CARD_3DS)
+    payment = CheckoutPayment.objects.get()
+    intent = stripe_post(f"/v1/payment_intents/{payment.reference}/cancel")
+
+    deliver(event_for(intent, "payment_intent.canceled"))
+
+    payment.refresh_from_db()
+    assert payment.status == CheckoutPayment.Status.CANCELLED
+    assert Order.objects.count() == 0
