@@ -10,6 +10,9 @@ from catalog.models import Certification, Cooperative, Product, Region
 # mistake (a photo album, a video) that would bloat media storage.
 MAX_CERTIFICATE_BYTES = 5 * 1024 * 1024
 
+# The browser's date picker reads and writes ISO dates whatever the language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class CooperativeSearchForm(forms.Form):
     q = forms.CharField(
@@ -39,7 +42,7 @@ class CooperativeForm(forms.ModelForm):
             "story",
             "logo",
         ]
-        widgets = {"convention_signed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"convention_signed_on": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,8 +69,8 @@ class CertificationForm(forms.ModelForm):
             "products",
         ]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "valid_from": DATE_INPUT,
+            "valid_until": DATE_INPUT,
             "products": forms.CheckboxSelectMultiple,
         }
 

@@ -71,25 +71,31 @@ class CooperativeUpdateView(generic.UpdateView):
         return reverse("dashboard:cooperative-list")
 
 
-class CertificationFormMixin:
+class BackToCooperativeMixin:
+    """After a certification change, return to its cooperative with a message."""
+
+    success_message = ""
+
+    def get_success_url(self):
+        messages.success(
+            self.request, self.success_message % {"name": self.object.name}
+        )
+        return reverse(
+            "dashboard:cooperative-update", kwargs={"pk": self.object.cooperative_id}
+        )
+
+
+class CertificationFormMixin(BackToCooperativeMixin):
     model = Certification
     form_class = CertificationForm
     template_name = "oscar/dashboard/cooperatives/certification_form.html"
+    success_message = _("Certification “%(name)s” was saved.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "cooperative": self.get_cooperative()}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "cooperative": self.cooperative}
-
-    def get_success_url(self):
-        messages.success(
-            self.request,
-            _("Certification “%(name)s” was saved.") % {"name": self.object.name},
-        )
-        return reverse(
-            "dashboard:cooperative-update", kwargs={"pk": self.object.cooperative_id}
-        )
 
 
 class CertificationCreateView(CertificationFormMixin, generic.CreateView):
@@ -107,20 +113,12 @@ class CertificationUpdateView(CertificationFormMixin, generic.UpdateView):
         return self.cooperative
 
 
-class CertificationDeleteView(generic.DeleteView):
+class CertificationDeleteView(BackToCooperativeMixin, generic.DeleteView):
     template_name = "oscar/dashboard/cooperatives/certification_delete.html"
+    success_message = _("Certification “%(name)s” was deleted.")
 
     def get_queryset(self):
         return Certification.objects.select_related("cooperative")
-
-    def get_success_url(self):
-        messages.success(
-            self.request,
-            _("Certification “%(name)s” was deleted.") % {"name": self.object.name},
-        )
-        return reverse(
-            "dashboard:cooperative-update", kwargs={"pk": self.object.cooperative_id}
-        )
 
 
 class CertificationExpiringListView(generic.ListView):
