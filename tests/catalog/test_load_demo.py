@@ -1,0 +1,146 @@
+"""The demo loader builds a realistic catalogue, the same on every run."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from catalog.demo.builder import demo_counts
+from catalog.models import Certification, Product, Region
+from shop.partner.models import Partner, StockRecord
+
+# Every test declares the database, so pytest-django sets up the test database
+# before the module fixture below loads into it (even with -k selecting one).
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Run load_demo twice (slow, so once per module) and roll it all back after."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        runs = []
+        for _ in range(2):
+            output = io.StringIO()
+            call_command("load_demo", stdout=output)
+            runs.append({"output": output.getvalue(), "counts": demo_counts()})
+        yield runs
+        transaction.set_rollback(True)
+
+
+def test_a_second_load_changes_nothing(demo):
+    """Re-running load_demo creates no duplicates: every count stays the same."""
+    first, second = demo
+    assert first["counts"] == second["counts"]
+    assert "Products (products.csv): 184 (184 created)" in first["output"]
+    assert "Products (products.csv): 184 (184 unchanged)" in second["output"]
+    assert "created" not in second["output"].split("Showcase")[0]
+
+
+def test_the_summary_lists_counts_and_time(demo):
+    """The command ends with counts per kind and the time it took."""
+    output = demo[1]["output"]
+    assert "cooperatives                35" in output
+    assert "Demo data loaded in" in output
+
+
+def test_the_catalogue_is_big_and_varied(demo):
+    """At least 30 cooperatives in 8 regions, 150 products in 10 categories."""
+    counts = demo[1]["counts"]
+    assert counts["cooperatives"] >= 30
+    assert counts["regions"] >= 8
+    assert counts["products"] >= 150
+    top_level = Product.objects.values("categories__path").distinct()
+    assert len({row["categories__path"][:4] for row in top_level}) >= 10
+    assert counts["product images"] == counts["products"]
+
+
+def test_geographical_indications_and_expired_certifications(demo):
+    """Real Moroccan IGP/AOP are present; some certifications are expired."""
+    names = set(Certification.objects.values_list("name", flat=True))
+    assert {
+        "Safran de Taliouine",
+        "Huile d'argane",
+        "Dattes Majhoul de Tafilalet",
+        "Rose de Kelâat M'Gouna-Dadès",
+        "Miel d'euphorbe Tadla-Azilal",
+    } <= names
+    expired = Certification.objects.exclude(pk__in=Certification.objects.valid_today())
+    assert expired.exists()
+    saffron = Product.objects.get(upc="SAFPIS-SKT-1")
+    assert {c.name for c in saffron.valid_certifications()} == {
+        "Agriculture biologique",
+        "Safran de Taliouine",
+    }
+    expired_argan = Product.objects.get(upc="ARGALI-AJD-250")
+    assert not expired_argan.valid_certifications().exists()
+
+
+def test_cold_chain_products_stay_refrigerated(demo):
+    """Cold-chain products exist and are stocked only in cold storage or stores."""
+    cold = StockRecord.objects.filter(product__cold_chain=True)
+    assert cold.exists()
+    kinds = set(cold.values_list("partner__kind", flat=True))
+    assert kinds <= {Partner.Kind.COLD_WAREHOUSE, Partner.Kind.PILOT_STORE}
+
+
+def test_warehouses_and_pilot_stores(demo):
+    """4 warehouses (one cold) and 2 pilot stores with hours and a subset of stock."""
+    warehouses = Partner.objects.exclude(kind=Partner.Kind.PILOT_STORE)
+    assert warehouses.count() == 4
+    assert warehouses.filter(kind=Partner.Kind.COLD_WAREHOUSE).exists()
+    stores = Partner.objects.filter(kind=Partner.Kind.PILOT_STORE).order_by("city")
+    assert [store.city for store in stores] == ["Casablanca", "Marrakech"]
+    for store in stores:
+        assert store.phone.startswith("+212")
+        assert store.opening_periods.count() == 7
+        carried = store.stockrecords.count()
+        assert 0 < carried < Product.objects.count()
+    prices = StockRecord.objects.values_list("price_currency", flat=True).distinct()
+    assert list(prices) == ["MAD"]
+    assert Region.DRAA_TAFILALET in set(
+        Product.objects.values_list("origin_region", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("office@terroir.ma", "terroir-office"),
+        ("casablanca@terroir.ma", "terroir-store"),
+        ("marrakech@terroir.ma", "terroir-store"),
+        ("client@terroir.ma", "terroir-client"),
+    ],
+)
+def test_demo_users_log_in_with_the_documented_passwords(demo, email, password):
+    """Every demo login printed by demo_server works."""
+    assert authenticate(username=email, password=password) is not None
+    assert authenticate(username=email, password="wrong-password") is None
+
+
+def test_office_staff_reach_the_dashboard_and_the_wagtail_admin(demo, client):
+    """Office staff can open the Oscar dashboard and the Wagtail admin."""
+    client.login(username="office@terroir.ma", password="terroir-office")
+    assert client.get(reverse("dashboard:index")).status_code == 200
+    response = client.get("/cms/")
+    assert response.status_code == 200
+    assert b"Wagtail" in response.content
+
+
+def test_store_staff_belong_to_their_store_but_not_to_the_office(demo, client):
+    """Store staff are linked to their own store and refused by the dashboard."""
+    casablanca = Partner.objects.get(code="boutique-casablanca")
+    assert [u.email for u in casablanca.users.all()] == ["casablanca@terroir.ma"]
+    client.login(username="casablanca@terroir.ma", password="terroir-store")
+    assert client.get(reverse("dashboard:index")).status_code == 403
+    wagtail = client.get("/cms/")
+    assert wagtail.status_code == 302
+    assert wagtail.url.startswith("/cms/login/")
