@@ -2,15 +2,21 @@
 
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
+from shop.payments.types import PaymentStatus
 
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventType = get_model("order", "PaymentEventType")
+
+# Order status names from OSCAR_ORDER_STATUS_PIPELINE.
+CANCELLED = "Cancelled"
 
 SOURCE_NAMES = {
     CheckoutPayment.Method.CARD: _("Card (Stripe)"),
@@ -72,3 +78,96 @@ def payment_event_total(*, order, kind: str) -> Decimal:
         (event.amount for event in order.payment_events.filter(event_type__code=kind)),
         Decimal("0.00"),
     )
+
+
+class PaymentActionRefused(Exception):
+    """A staff payment action that does not apply to this order; says why."""
+
+
+def _checkout_payment(order) -> CheckoutPayment:
+    payment = CheckoutPayment.objects.filter(order=order).first()
+    if payment is None:
+        raise PaymentActionRefused(_("This order has no recorded payment method."))
+    return payment
+
+
+def order_mark_paid(*, order) -> None:
+    """Record the cash collected for a cash-on-delivery or pay-at-pickup order."""
+    with transaction.atomic():
+        order = type(order).objects.select_for_update().get(pk=order.pk)
+        payment = _checkout_payment(order)
+        if payment.method == CheckoutPayment.Method.CARD:
+            raise PaymentActionRefused(_("Card orders are paid through Stripe."))
+        if payment_event_total(order=order, kind=EventKind.PAID):
+            raise PaymentActionRefused(_("This order is already marked as paid."))
+        if order.status == CANCELLED:
+            raise PaymentActionRefused(_("This order is cancelled."))
+        payment_event_record(
+            order=order, kind=EventKind.PAID, amount=order.total_incl_tax
+        )
+
+
+def order_refund(*, order, amount: Decimal) -> None:
+    """Refund part or all of a captured card payment."""
+    with transaction.atomic():
+        order = type(order).objects.select_for_update().get(pk=order.pk)
+        payment = _checkout_payment(order)
+        if payment.method != CheckoutPayment.Method.CARD:
+            raise PaymentActionRefused(_("Only card payments are refunded here."))
+        refundable = payment_event_total(
+            order=order, kind=EventKind.CAPTURED
+        ) - payment_event_total(order=order, kind=EventKind.REFUNDED)
+        if amount <= 0 or amount > refundable:
+            raise PaymentActionRefused(
+                _("You can refund between 0.01 and %(max)s.") % {"max": refundable}
+            )
+        gateway_for(payment.method).refund(payment.reference, amount)
+        payment_event_record(
+            order=order,
+            kind=EventKind.REFUNDED,
+            amount=amount,
+            reference=payment.reference,
+        )
+
+
+def order_cancel(*, order) -> None:
+    """Cancel an order: release its stock and give the card money back."""
+    with transaction.atomic():
+        order = type(order).objects.select_for_update().get(pk=order.pk)
+        if order.status == CANCELLED:
+            raise PaymentActionRefused(_("This order is already cancelled."))
+        payment = _checkout_payment(order)
+        if payment.method == CheckoutPayment.Method.CARD:
+            _card_money_return(order, payment)
+        for line in order.lines.select_related("stockrecord"):
+            if line.stockrecord:
+                line.stockrecord.cancel_allocation(line.quantity)
+        order.set_status(CANCELLED)
+        CheckoutPayment.objects.filter(pk=payment.pk).update(
+            status=CheckoutPayment.Status.CANCELLED
+        )
+
+
+def _card_money_return(order, payment: CheckoutPayment) -> None:
+    gateway = gateway_for(payment.method)
+    intent = gateway.retrieve(payment.reference)
+    if intent.status == PaymentStatus.AUTHORIZED:
+        gateway.cancel(payment.reference)
+        payment_event_record(
+            order=order,
+            kind=EventKind.CANCELLED,
+            amount=intent.amount,
+            reference=payment.reference,
+        )
+        return
+    outstanding = payment_event_total(
+        order=order, kind=EventKind.CAPTURED
+    ) - payment_event_total(order=order, kind=EventKind.REFUNDED)
+    if outstanding > 0:
+        gateway.refund(payment.reference, outstanding)
+        payment_event_record(
+            order=order,
+            kind=EventKind.REFUNDED,
+            amount=outstanding,
+            reference=payment.reference,
+        )
