@@ -67,16 +67,19 @@ def _assign(instance: models.Model, values: Mapping[str, object]) -> bool:
 
 
 def _save(instance: models.Model, *, changed: bool) -> Outcome:
-    """Validate and save a new or changed instance; leave an unchanged one alone."""
-    if instance._state.adding:
-        instance.full_clean()
-        instance.save()
-        return Outcome.CREATED
-    if changed:
-        instance.full_clean()
-        instance.save()
-        return Outcome.UPDATED
-    return Outcome.UNCHANGED
+    """Validate and save a new or changed instance; leave an unchanged one alone.
+
+    Uniqueness and constraint checks are skipped: every upsert first looks the
+    record up by its natural key, the models' clean() repeats the rules behind
+    the check constraints, and the database still enforces both. Skipping them
+    halves the time of a catalogue import.
+    """
+    if not (instance._state.adding or changed):
+        return Outcome.UNCHANGED
+    outcome = Outcome.CREATED if instance._state.adding else Outcome.UPDATED
+    instance.full_clean(validate_unique=False, validate_constraints=False)
+    instance.save()
+    return outcome
 
 
 def cooperative_upsert(

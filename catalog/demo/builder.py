@@ -9,6 +9,7 @@ by slug, SKU, code or email, so building twice gives the same database.
 import datetime
 import importlib.util
 import io
+import time
 import zlib
 from pathlib import Path
 
@@ -81,6 +82,7 @@ class _Step:
         self.stdout = stdout
         self.label = label
         self.outcomes: dict[services.Outcome, int] = dict.fromkeys(services.Outcome, 0)
+        self.started = time.monotonic()
 
     def add(self, outcome: services.Outcome):
         self.outcomes[outcome] += 1
@@ -89,7 +91,10 @@ class _Step:
         details = ", ".join(
             f"{count} {outcome}" for outcome, count in self.outcomes.items() if count
         )
-        self.stdout.write(f"  {self.label}: {sum(self.outcomes.values())} ({details})")
+        self.stdout.write(
+            f"  {self.label}: {sum(self.outcomes.values())} ({details}) "
+            f"in {time.monotonic() - self.started:.1f} s"
+        )
 
 
 def demo_load(*, stdout: OutputWrapper) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from catalog import services
 from catalog.models import Cooperative, Product, ProductAttribute, Region
@@ -56,7 +57,8 @@ def catalogue_setup(db):
 
 def run_import(path):
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_catalogue", str(path), stdout=out, stderr=err)
+    with translation.override("en"):
+        call_command("import_catalogue", str(path), stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from catalog.demo.builder import demo_counts
 from catalog.models import Certification, Product, Region
@@ -25,6 +26,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with (
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=media),
+        translation.override("en"),
         transaction.atomic(),
     ):
         runs = []
@@ -42,6 +44,7 @@ def test_a_second_load_changes_nothing(demo):
     assert first["counts"] == second["counts"]
     assert "Products (products.csv): 184 (184 created)" in first["output"]
     assert "Products (products.csv): 184 (184 unchanged)" in second["output"]
+    assert "Demo users: 4 (4 unchanged)" in second["output"]
     assert "created" not in second["output"].split("Showcase")[0]
 
 
