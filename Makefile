@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/terroir
 
-.PHONY: install run test test-sqlite test-postgres lint format check chromium lock messages bench bench-search clean
+.PHONY: install run test test-sqlite test-postgres lint format check chromium lock messages bench bench-search wrk clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -48,6 +48,21 @@ chromium:
 	@command -v chromium >/dev/null || { \
 	  echo "Installing Debian's chromium for the browser tests…"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## Load-test the storefront like production (10,000 products, gunicorn, wrk):
+## tests/bench/bench_storefront.py. BENCH_DURATION=5 for a quick run.
+bench: install wrk
+	$(PY) -m tests.bench.bench_storefront
+
+## Search engine benchmark: 100,000 synthetic products, reindex rate, query p50/p95.
+## BENCH_SEARCH_DOCS / BENCH_SEARCH_QUERIES shrink it for a quick run.
+bench-search: install
+	$(PY) -m tests.bench.search_bench
+
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo "Installing Debian's wrk for the benchmark…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 messages: install
 	$(PY) manage.py makemessages -l fr -l ar -l en --ignore=.venv --ignore=var

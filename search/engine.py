@@ -21,12 +21,16 @@ class SearchUnavailable(Exception):
 
 
 @cache
-def _client_for(url: str) -> Elasticsearch:
-    return Elasticsearch(url, request_timeout=5, retry_on_timeout=False, max_retries=0)
+def _client_for(url: str, timeout: float) -> Elasticsearch:
+    return Elasticsearch(
+        url, request_timeout=timeout, retry_on_timeout=False, max_retries=0
+    )
 
 
 def get_client() -> Elasticsearch:
-    return _client_for(settings.ELASTICSEARCH_URL)
+    # Pages must not hang on a sick engine: they fall back after the timeout.
+    timeout = getattr(settings, "ELASTICSEARCH_TIMEOUT", 5)
+    return _client_for(settings.ELASTICSEARCH_URL, timeout)
 
 
 def ping() -> dict:

@@ -541,8 +541,8 @@ def product_search_fallback(*, query: ProductQuery) -> SearchResults:
     )
 
 
-def autocomplete(*, text: str, size: int = 6) -> list[Suggestion]:
-    """Return products (title prefix), cooperatives and categories for a prefix."""
+def build_autocomplete(*, text: str, size: int = 6) -> dsl.Search:
+    """Return the engine request behind `autocomplete` (exposed for the bench)."""
     fuzzy = {"fuzziness": "AUTO", "min_length": 4, "prefix_length": 2}
     completion = {"size": size, "skip_duplicates": True, "fuzzy": fuzzy}
     search = (
@@ -566,6 +566,12 @@ def autocomplete(*, text: str, size: int = 6) -> list[Suggestion]:
             "categories", text, completion={"field": "suggest_category", **completion}
         )
     )
+    return search
+
+
+def autocomplete(*, text: str, size: int = 6) -> list[Suggestion]:
+    """Return products (title prefix), cooperatives and categories for a prefix."""
+    search = build_autocomplete(text=text, size=size)
     response = engine.execute(search)
     suggestions = [
         Suggestion("product", int(hit.meta.id), hit.title, getattr(hit, "slug", ""))

@@ -1,0 +1,121 @@
+"""Shoppers find the right products first: typos, synonyms, Arabic, accents."""
+
+import pytest
+
+from search.queries import ProductQuery, autocomplete, product_search
+
+RELEVANCE_CASES = [
+    ("huile argan", "Huile d'argane"),
+    ("huile d'argane", "Huile d'argane"),
+    ("argane", "Huile d'argane"),
+    ("argan oil", "Huile d'argane"),
+    ("safran", "Safran de Taliouine"),
+    ("safarn", "Safran de Taliouine"),
+    ("saffron", "Safran de Taliouine"),
+    ("amlu", "Amlou aux amandes et miel"),
+    ("amlou", "Amlou aux amandes et miel"),
+    ("زيت الأركان", "Huile d'argane"),
+    ("الزعفران", "Safran de Taliouine"),
+    ("miel bio", "Miel d'euphorbe Tadla-Azilal"),
+    ("kelaat", "Eau de rose de Kelâat M'Gouna"),
+    ("KELÂAT m'gouna", "Eau de rose de Kelâat M'Gouna"),
+    ("fès", "Couscous beldi à l'orge"),
+    ("fes couscous", "Couscous beldi à l'orge"),
+    ("dates majhoul", "Dattes Majhoul de Tafilalet"),
+    ("datte medjool", "Dattes Majhoul de Tafilalet"),
+    ("fromage chevre", "Fromage de chèvre de Chefchaouen"),
+    ("clementine", "Clémentines de Berkane"),
+    ("huile olive", "Huile d'olive vierge extra Tyout-Chiadma"),
+    ("Taliouine safran aop", "Safran de Taliouine"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected_start"), RELEVANCE_CASES)
+def test_top_result(indexed_catalogue, text, expected_start):
+    """The product a shopper means comes first for this query."""
+    results = product_search(query=ProductQuery(text=text, with_facets=False))
+    assert results.hits, f"no result for {text!r}"
+    assert results.hits[0].title.startswith(expected_start), [
+        h.title for h in results.hits
+    ]
+
+
+def test_all_argan_oils_and_nothing_else(indexed_catalogue):
+    """'huile argan' lists both argan oils, not the olive oil or the soap."""
+    results = product_search(query=ProductQuery(text="huile argan", with_facets=False))
+    assert sorted(h.title for h in results.hits) == [
+        "Huile d'argane alimentaire bio",
+        "Huile d'argane cosmétique",
+    ]
+
+
+def test_expired_label_does_not_make_a_product_organic(indexed_catalogue):
+    """'miel bio' skips thyme honey, whose organic certificate expired yesterday."""
+    results = product_search(query=ProductQuery(text="miel bio", with_facets=False))
+    titles = [h.title for h in results.hits]
+    assert "Miel de thym" not in titles
+    assert "Miel d'euphorbe Tadla-Azilal" in titles
+
+
+def test_matches_are_highlighted_and_escaped(indexed_catalogue):
+    """Matched words are wrapped in <mark>; the apostrophe stays escaped text."""
+    results = product_search(query=ProductQuery(text="argane", with_facets=False))
+    assert "<mark>d&#x27;argane</mark>" in results.hits[0].highlight
+
+
+def test_no_results_offers_a_spelling_suggestion(indexed_catalogue):
+    """A query with no match suggests the closest known word."""
+    results = product_search(query=ProductQuery(text="tafilalot dattez xq"))
+    assert results.total == 0
+    assert results.suggestion
+
+
+def test_autocomplete_offers_products_cooperatives_and_categories(indexed_catalogue):
+    """Typing 'saf' suggests saffron; 'tifa' a cooperative; 'fromag' a category."""
+    kinds = {
+        text: [(s.kind, s.label) for s in autocomplete(text=text)]
+        for text in ("saf", "tifa", "fromag", "huile d'ar")
+    }
+    assert ("product", "Safran de Taliouine") in kinds["saf"]
+    assert ("cooperative", "Coopérative Tifaout") in kinds["tifa"]
+    assert ("category", "Fromages") in kinds["fromag"]
+    assert {label for kind, label in kinds["huile d'ar"] if kind == "product"} == {
+        "Huile d'argane alimentaire bio",
+        "Huile d'argane cosmétique",
+    }
+
+
+def test_autocomplete_folds_accents(indexed_catalogue):
+    """'kela' finds the Kelâat rose water."""
+    labels = [s.label for s in autocomplete(text="kela") if s.kind == "product"]
+    assert labels == ["Eau de rose de Kelâat M'Gouna"]
+
+
+def test_sort_by_price_and_newest(indexed_catalogue):
+    """Prices go up or down on request (the 35 MAD soap first, the 180 MAD
+    argan oil last); "newest" puts the latest product first."""
+    up = product_search(
+        query=ProductQuery(text="huile", sort="price-asc", with_facets=False)
+    )
+    down = product_search(
+        query=ProductQuery(text="huile", sort="price-desc", with_facets=False)
+    )
+    newest = product_search(query=ProductQuery(sort="newest", with_facets=False))
+    assert [h.title for h in up.hits][0] == "Savon noir à l'huile d'olive"
+    assert [h.title for h in down.hits][0] == "Huile d'argane alimentaire bio"
+    assert [h.title for h in down.hits] == list(reversed([h.title for h in up.hits]))
+    assert newest.hits[0].title == "Safran de Taliouine"
+
+
+def test_pagination_and_out_of_range_page(indexed_catalogue):
+    """Pages split the catalogue; a page past the end shows the last page."""
+    first = product_search(query=ProductQuery(per_page=6, page=1, with_facets=False))
+    third = product_search(query=ProductQuery(per_page=6, page=3, with_facets=False))
+    beyond = product_search(query=ProductQuery(per_page=6, page=99, with_facets=False))
+    assert first.total == 15
+    assert first.num_pages == 3
+    assert len(first.hits) == 6
+    assert len(third.hits) == 3
+    assert beyond.page == 3
+    assert beyond.product_ids == third.product_ids
+    assert not set(first.product_ids) & set(third.product_ids)

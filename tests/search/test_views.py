@@ -1,0 +1,172 @@
+"""Search and category pages: facets, sorting, bad input, query counts."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_URL = "/fr/shop/search/"
+
+
+def _page(client, params, url=SEARCH_URL):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _facet(response, name):
+    return {
+        v.key: v
+        for v in next(
+            f for f in response.context["results"].facets if f.name == name
+        ).values
+    }
+
+
+def test_search_page_lists_matches_with_highlight(client, catalogue):
+    """Searching 'argane' shows both argan oils, highlighted, and their price."""
+    html = _page(client, {"q": "argane"})
+    assert "2 products" in html or "2 produits" in html
+    assert "<mark>d&#x27;argane</mark>" in html
+    assert "Coopérative Tifaout" in html
+    assert "Miel de thym" not in html
+
+
+def test_facet_counts_and_multi_select(client, catalogue):
+    """Choosing two regions ORs them, and region counts ignore the region choice."""
+    response = client.get(SEARCH_URL, {"region": ["souss-massa"]})
+    regions = _facet(response, "region")
+    assert regions["souss-massa"].count == 5
+    assert regions["souss-massa"].selected
+    assert regions["draa-tafilalet"].count == 2  # still offered while unselected
+    assert response.context["results"].total == 5
+    both = client.get(SEARCH_URL, {"region": ["souss-massa", "draa-tafilalet"]})
+    assert both.context["results"].total == 7
+    assert "region=souss-massa" in _facet(both, "region")["draa-tafilalet"].url
+
+
+def test_label_facet_counts_only_valid_certifications(client, catalogue):
+    """The organic label counts euphorbia honey and argan oil, not expired thyme."""
+    response = client.get(SEARCH_URL, {"q": "miel"})
+    labels = _facet(response, "label")
+    assert labels["organic"].count == 1
+    filtered = client.get(SEARCH_URL, {"label": "organic"})
+    titles = {p.title for p, _hit in filtered.context["rows"]}
+    assert titles == {"Huile d'argane alimentaire bio", "Miel d'euphorbe Tadla-Azilal"}
+
+
+def test_price_stock_and_cold_chain_filters(client, catalogue):
+    """Price bounds, 'in stock' and 'refrigerated' narrow the list."""
+    cheap = client.get(SEARCH_URL, {"price_max": "45"})
+    assert {p.title for p, _ in cheap.context["rows"]} == {
+        "Couscous beldi à l'orge",
+        "Savon noir à l'huile d'olive",
+        "Clémentines de Berkane",
+        "Figues de Barbarie d'Aït Baâmrane",
+    }
+    in_stock = client.get(SEARCH_URL, {"price_max": "45", "in_stock": "1"})
+    assert "Couscous beldi à l'orge" not in {
+        p.title for p, _ in in_stock.context["rows"]
+    }
+    cold = client.get(SEARCH_URL, {"cold_chain": "1"})
+    assert cold.context["results"].total == 3
+    assert _facet(cold, "cold_chain")["0"].count == 12
+
+
+def test_category_page_lists_its_subtree_with_facets(client, catalogue):
+    """The 'Huiles' page lists food argan and olive oils (its subcategories), not
+    the cosmetic argan oil filed elsewhere, with its subcategories as facets."""
+    from oscar.core.loading import get_model
+
+    oils = get_model("catalogue", "Category").objects.get(name="Huiles", depth=1)
+    response = client.get(oils.get_absolute_url())
+    titles = {p.title for p, _ in response.context["rows"]}
+    assert titles == {
+        "Huile d'argane alimentaire bio",
+        "Huile d'olive vierge extra Tyout-Chiadma",
+    }
+    assert set(_facet(response, "category")) == {str(c.pk) for c in oils.get_children()}
+    assert "Huiles" in response.content.decode()
+
+
+def test_catalogue_page_sorted_by_price(client, catalogue):
+    """'All products' sorted by price, low to high, starts with the clementines."""
+    response = client.get(reverse("catalogue:index"), {"sort": "price-asc"})
+    assert response.context["rows"][0][0].title == "Clémentines de Berkane"
+    assert response.context["results"].total == 15
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": ""}, "What are you looking for?"),
+        ({"q": "   "}, "What are you looking for?"),
+        ({"q": "?!… ###"}, "Type a word or a product name to search."),
+        ({"q": "😀🍯"}, "Type a word or a product name to search."),
+        (
+            {"q": "argan " * 200},
+            "Your search was shortened to its first 200 characters.",
+        ),
+        (
+            {"q": "miel", "price_min": "-5"},
+            "Enter prices as positive amounts in dirhams.",
+        ),
+        (
+            {"q": "miel", "price_max": "abc"},
+            "Enter prices as positive amounts in dirhams.",
+        ),
+        (
+            {"q": "miel", "price_min": "NaN"},
+            "Enter prices as positive amounts in dirhams.",
+        ),
+    ],
+)
+def test_bad_input_gets_a_clear_message(client, catalogue, params, message):
+    """Odd queries render a normal page with a message, never an error."""
+    assert message in _page(client, {**params, "lang": "en"}, url="/en/shop/search/")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "miel", "region": "atlantis", "label": "gold", "category": "abc"},
+        {"q": "miel", "cooperative": "99999999999999", "cold_chain": "maybe"},
+        {"q": "miel", "page": "0"},
+        {"q": "miel", "page": "-3"},
+        {"q": "miel", "page": "²"},
+        {"q": "miel", "page": "999999999999"},
+        {"q": "miel", "sort": "DROP TABLE"},
+        {"q": "miel", "price_min": "500", "price_max": "100"},
+        {"q": "title:(miel OR *) AND {{}} \\ \x00"},
+    ],
+)
+def test_unknown_values_are_ignored(client, catalogue, params):
+    """Unknown facet values, odd pages and sorts still list the honeys."""
+    html = _page(client, params)
+    assert (
+        "Miel d&#x27;euphorbe Tadla-Azilal" in html
+        or "No products match" in html
+        or "Aucun" in html
+    )
+
+
+def test_query_count_does_not_grow_with_results(
+    client, catalogue, django_assert_max_num_queries
+):
+    """A page of 2 and a page of 15 products cost the same number of queries."""
+    with django_assert_max_num_queries(20) as few:
+        client.get(SEARCH_URL, {"q": "argane"})
+    with django_assert_max_num_queries(20) as many:
+        client.get(reverse("catalogue:index"))
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_autocomplete_endpoint(client, catalogue):
+    """The JSON endpoint answers with grouped suggestions and a 'search for' line."""
+    data = client.get(reverse("search:autocomplete"), {"q": "saf"}).json()
+    labels = [item["label"] for item in data["results"]]
+    assert "Safran de Taliouine" in labels
+    assert data["results"][-1]["kind"] == "search"
+    assert (
+        client.get(reverse("search:autocomplete"), {"q": "😀"}).json()["results"] == []
+    )
