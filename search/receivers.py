@@ -12,6 +12,7 @@ from catalog.models import Certification, Cooperative, Product
 from search.indexing import is_paused
 
 StockRecord = get_model("partner", "StockRecord")
+Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
 
 
@@ -35,6 +36,25 @@ def stockrecord_changed(sender, instance, **kwargs):
 
 def product_category_changed(sender, instance, **kwargs):
     schedule_sync([instance.product_id])
+
+
+def product_categories_changed(sender, instance, action, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "pre_clear"}:
+        return
+    if isinstance(instance, Product):
+        schedule_sync([instance.pk])
+    else:  # category.product_set changed
+        schedule_sync(pk_set or instance.product_set.values_list("pk", flat=True))
+
+
+def category_changed(sender, instance, **kwargs):
+    # A renamed category changes the names indexed with its whole subtree.
+    subtree = instance.get_descendants_and_self()
+    schedule_sync(
+        ProductCategory.objects.filter(category__in=subtree).values_list(
+            "product_id", flat=True
+        )
+    )
 
 
 def cooperative_changed(sender, instance, **kwargs):
@@ -67,6 +87,12 @@ def connect() -> None:
         signal.connect(
             product_category_changed, sender=ProductCategory, dispatch_uid=uid + suffix
         )
+    m2m_changed.connect(
+        product_categories_changed,
+        sender=Product.categories.through,
+        dispatch_uid=f"{uid}-pcm2m",
+    )
+    post_save.connect(category_changed, sender=Category, dispatch_uid=f"{uid}-cat")
     post_save.connect(cooperative_changed, sender=Cooperative, dispatch_uid=f"{uid}-c")
     post_save.connect(
         certification_changed, sender=Certification, dispatch_uid=f"{uid}-cert"

@@ -98,6 +98,21 @@ def test_certification_and_cooperative_changes_reindex(
     assert _titles("zitouna") == ["Huile d'olive Ouazzane"]
 
 
+def test_category_changes_reindex(empty_index, django_capture_on_commit_callbacks):
+    """Filing a product in a category, then renaming the category, both show."""
+    from oscar.apps.catalogue.categories import create_from_breadcrumbs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        product = ProductFactory(title="Thé vert à la menthe", categories=None)
+        category = create_from_breadcrumbs("Boissons")
+        product.categories.add(category)
+    assert _titles(scope_category=category.pk) == ["Thé vert à la menthe"]
+    with django_capture_on_commit_callbacks(execute=True):
+        category.name = "Infusions"
+        category.save()
+    assert _titles("infusions") == ["Thé vert à la menthe"]
+
+
 def test_expired_label_leaves_filters_without_reindexing(
     empty_index, django_capture_on_commit_callbacks
 ):
