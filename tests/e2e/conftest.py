@@ -1,8 +1,13 @@
 """Browser fixtures: Playwright driving Debian's chromium, never a downloaded one."""
 
+import os
 import shutil
 
 import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would then
+# refuse the test's own database work (fixtures, flushes) as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
