@@ -88,7 +88,7 @@ def test_the_example_file_creates_cooperatives_and_products():
     assert (record.partner.code, record.partner_sku) == ("entrepot-agadir", oil.upc)
     assert (record.price, record.price_currency) == (Decimal("165.00"), "MAD")
     assert record.num_in_stock == 40
-    cheese = Product.objects.get(upc="FROCHV-JBL-250")
+    cheese = Product.objects.get(upc="FROCHV-BTZ-250")
     assert cheese.cold_chain
     assert cheese.stockrecords.get().partner.code == "entrepot-casablanca"
 

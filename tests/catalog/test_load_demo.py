@@ -12,6 +12,7 @@ from django.utils import translation
 
 from catalog.demo.builder import demo_counts
 from catalog.models import Certification, Product, Region
+from shop.management.commands.demo_server import DEMO_LOGINS
 from shop.partner.models import Partner, StockRecord
 
 # Every test declares the database, so pytest-django sets up the test database
@@ -115,13 +116,7 @@ def test_warehouses_and_pilot_stores(demo):
 
 
 @pytest.mark.parametrize(
-    ("email", "password"),
-    [
-        ("office@terroir.ma", "terroir-office"),
-        ("casablanca@terroir.ma", "terroir-store"),
-        ("marrakech@terroir.ma", "terroir-store"),
-        ("client@terroir.ma", "terroir-client"),
-    ],
+    ("email", "password"), [(email, password) for _, email, password in DEMO_LOGINS]
 )
 def test_demo_users_log_in_with_the_documented_passwords(demo, email, password):
     """Every demo login printed by demo_server works."""
