@@ -9,6 +9,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole-page caching stays off; tests of shop/cache.py turn it on themselves.
+PAGE_CACHE_SECONDS = 0
 MEDIA_ROOT = VAR_DIR / "test-media"
 ELASTICSEARCH_INDEX_PREFIX = f"test{os.getpid()}"
 

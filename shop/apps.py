@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ShopConfig(AppConfig):
+    name = "shop"
+
+    def ready(self):
+        from shop import receivers
+
+        receivers.connect()

@@ -1,0 +1,209 @@
+"""Caching of catalogue data and anonymous pages, invalidated by a version key.
+
+Every key embeds `catalogue_version()`, bumped after commit whenever a product,
+stock record, certification, cooperative, category or CMS page changes (see
+shop/receivers.py), and today's local date, so a certification that expires at
+midnight disappears with the first request of the next day. Stale entries are
+never invalidated one by one: they stop being read and expire after their TTL.
+
+Documented delays: a change saved through the ORM shows on the next request;
+a bulk `QuerySet.update()` that sends no signal shows within
+CATALOGUE_CACHE_SECONDS (default 300 s) for data and PAGE_CACHE_SECONDS (default
+60 s) for pages; an expiry shows from local midnight. Time-dependent text on a
+cached page ("open now") may lag by PAGE_CACHE_SECONDS.
+
+The cache backend comes from CACHE_URL (local memory by default, Redis in
+production). Local memory is per process: a bump is seen only by the process
+that made it, so any multi-process server must use a shared backend.
+"""
+
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
+
+VERSION_KEY = "catalogue:version"
+VERSION_TIMEOUT = 60 * 60 * 24 * 30
+CSRF_PLACEHOLDER = "@@csrf-token@@"
+_MISSING = object()
+# Masked CSRF tokens are 64 letters and digits (django.middleware.csrf).
+_CSRF_CANDIDATE = re.compile(r"[A-Za-z0-9]{64}")
+
+
+def catalogue_version() -> int:
+    """Return the current catalogue version (one cache read)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        _seed_version()
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def catalogue_version_bump() -> None:
+    """Make every cached catalogue entry stale (call after commit)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        _seed_version()
+
+
+def _seed_version() -> None:
+    # Seeded from the clock (milliseconds) so a version key lost by the cache
+    # (eviction, expiry, restart) never comes back to a value that older entries
+    # still use; bumps would have to outpace the clock to collide.
+    cache.add(VERSION_KEY, time.time_ns() // 1_000_000, timeout=VERSION_TIMEOUT)
+
+
+def catalogue_cache_key(name: str, *parts) -> str:
+    """Build a key that changes with the catalogue, the day and the language."""
+    raw = ":".join(str(part) for part in parts)
+    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    return ":".join(
+        [
+            "catalogue",
+            str(catalogue_version()),
+            timezone.localdate().isoformat(),
+            get_language() or "",
+            name,
+            digest,
+        ]
+    )
+
+
+def _timeout() -> int:
+    return getattr(settings, "CATALOGUE_CACHE_SECONDS", 300)
+
+
+def catalogue_cached(name: str, *parts, compute):
+    """Return compute() from the cache, computing and storing it when missing."""
+    key = catalogue_cache_key(name, *parts)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, _timeout())
+    return value
+
+
+def catalogue_version_context(request):
+    """Template context processor: `catalogue_version` for `{% cache %}` vary-on.
+
+    Lazy, so templates that do not use it cost no cache read.
+    """
+    return {"catalogue_version": SimpleLazyObject(catalogue_version)}
+
+
+def _shareable_cookies() -> set[str]:
+    # Cookies a response may set and still be shared between cookie-less
+    # visitors: Oscar's recently-viewed history is a pure function of the URL
+    # for a visitor who had none. The CSRF cookie is re-issued per visitor.
+    return {settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME}
+
+
+def request_is_shareable(request) -> bool:
+    """Tell whether a request may get a page rendered for someone else.
+
+    Only without any cookie that can personalise the page (session, basket,
+    messages, history): the CSRF and language cookies are fine.
+    """
+    neutral = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    return set(request.COOKIES) <= neutral
+
+
+def _response_is_shareable(response) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    return set(response.cookies) <= _shareable_cookies() | {settings.CSRF_COOKIE_NAME}
+
+
+def _without_csrf_tokens(request, content: str) -> str:
+    """Replace every token masked from this visitor's CSRF secret by a placeholder."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return content
+    return _CSRF_CANDIDATE.sub(
+        lambda match: (
+            CSRF_PLACEHOLDER
+            if _unmask_cipher_token(match.group()) == secret
+            else match.group()
+        ),
+        content,
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve whole pages from the cache to visitors without personal cookies.
+
+    Signed-in users and visitors with a basket, a session or pending messages
+    always get a freshly rendered page, and so does any page whose rendering
+    touched the session or set a personal cookie. CSRF tokens are cut out before
+    storing and a fresh one, for the visitor's own CSRF cookie, is put back on
+    every hit. Pages live PAGE_CACHE_SECONDS at most (0 turns the cache off,
+    the default with DEBUG on); catalogue changes show on the next request.
+
+    Goes after CsrfViewMiddleware, so the visitor's CSRF cookie is known.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+        if not timeout or request.method != "GET" or not request_is_shareable(request):
+            return self.get_response(request)
+        key = catalogue_cache_key("page", request.get_host(), request.get_full_path())
+        stored = cache.get(key)
+        if stored is not None:
+            return _rebuild(request, stored)
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if _response_is_shareable(response) and not (session and session.modified):
+            cache.set(key, _freeze(request, response), timeout)
+        return response
+
+
+def _freeze(request, response) -> dict:
+    charset = response.charset
+    return {
+        "content": _without_csrf_tokens(request, response.content.decode(charset)),
+        "charset": charset,
+        "headers": {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() in ("content-type", "content-language", "vary")
+        },
+        "cookies": [
+            (morsel.key, morsel.value, dict(morsel))
+            for morsel in response.cookies.values()
+            if morsel.key in _shareable_cookies()
+        ],
+    }
+
+
+def _rebuild(request, stored: dict) -> HttpResponse:
+    content = stored["content"]
+    if CSRF_PLACEHOLDER in content:
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+    response = HttpResponse(content.encode(stored["charset"]))
+    for name, value in stored["headers"].items():
+        response[name] = value
+    for key, value, attributes in stored["cookies"]:
+        response.set_cookie(
+            key,
+            value,
+            max_age=attributes.get("max-age") or None,
+            path=attributes.get("path") or "/",
+            secure=bool(attributes.get("secure")),
+            httponly=bool(attributes.get("httponly")),
+            samesite=attributes.get("samesite") or None,
+        )
+    return response

@@ -1,0 +1,28 @@
+"""Gunicorn settings for production-like serving (`make bench`, deployments).
+
+Everything can be overridden from the environment (GUNICORN_*), see gunicorn docs.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
+# Threaded workers keep client connections alive between requests; the sync
+# worker would reconnect for each one.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+keepalive = 5
+timeout = 30
+graceful_timeout = 10
+# Load Django once in the master so workers fork warm (no database connection
+# is opened before the fork: Django connects lazily).
+preload_app = True
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+
+
+def worker_exit(server, worker):
+    """Write the product views still buffered in this worker."""
+    from shop.analytics.services import product_views_flush
+
+    product_views_flush()

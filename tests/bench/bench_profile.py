@@ -1,0 +1,57 @@
+"""Profile pages in-process against the bench catalogue (after one `make bench`).
+
+    .venv/bin/python -m tests.bench.bench_profile /fr/ /fr/shop/search/?q=argan
+
+Uses the bench settings (DEBUG off, bench database, its own search engine and a
+cold cache per run), renders each path once to warm up, then profiles
+BENCH_PROFILE_REQUESTS (20) more renders with pyinstrument and prints the tree.
+"""
+
+import os
+import sys
+import time
+
+from tests.bench.bench_storefront import BENCH_DIR, bench_env
+
+
+def main(paths: list[str]) -> int:
+    from pyinstrument import Profiler
+
+    from search import local_engine
+
+    engine = local_engine.start(BENCH_DIR / "search")
+    try:
+        env = bench_env(f"profile-{time.time_ns()}")
+        env["ELASTICSEARCH_URL"] = engine.url
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        client = Client(HTTP_HOST="127.0.0.1")
+        count = int(os.environ.get("BENCH_PROFILE_REQUESTS") or 20)
+        for path in paths:
+            first = client.get(path)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            profiler = Profiler()
+            started = time.perf_counter()
+            with profiler:
+                for _ in range(count):
+                    client.get(path)
+            elapsed = (time.perf_counter() - started) / count * 1000
+            print(
+                f"== {path}: status {first.status_code}, {len(queries)} queries, "
+                f"{elapsed:.1f} ms per render"
+            )
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
+        return 0
+    finally:
+        engine.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] or ["/fr/"]))

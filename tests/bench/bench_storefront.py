@@ -1,0 +1,625 @@
+"""Load-test the storefront like production: `make bench` (a benchmark, not a test).
+
+1. Builds (or reuses, when the spec is unchanged) a catalogue of 10,000 products in
+   its own database under var/bench/ (SQLite; PostgreSQL `<name>_bench` when
+   DATABASE_URL is set), indexes it in its own search engine (var/bench/search).
+2. Serves it with gunicorn (shop/gunicorn.conf.py, 4 workers, DEBUG off, compressed
+   static files collected into var/bench/static) on a free 127.0.0.1 port.
+3. For each page: checks it shows real content, counts its SQL queries in-process
+   (Django test client), warms it up, then drives it with wrk from a second
+   process and compares with the targets of issue 6.
+4. Prints one line per page, writes var/bench/results/<timestamp>.json and stops
+   every process it started (by process group).
+
+Environment: BENCH_DURATION (s per page, 20), BENCH_WARMUP (s, 3),
+BENCH_CONNECTIONS (8), BENCH_THREADS (wrk threads, 2), BENCH_PRODUCTS (10000),
+BENCH_TARGETS (comma-separated names to run a subset), BENCH_CACHE_URL (default:
+Redis at 127.0.0.1:6379 if it answers, else a file cache under var/bench/cache).
+"""
+
+import contextlib
+import datetime
+import html
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import asdict, dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+from shop.management.commands.bench_catalogue import CATALOGUE_VERSION
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = ROOT / "var" / "bench"
+WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+
+# Issue 6 targets on this machine: (minimum requests/s, maximum p95 in ms).
+TARGETS = {
+    "home": (300, 50),
+    "category": (300, 50),
+    "product": (400, 30),
+    "search": (200, 60),
+    "cooperative": (300, 50),
+    "store": (300, 50),
+    "autocomplete": (500, 20),
+    "basket-add": (150, 80),
+}
+PRODUCT_LINK = re.compile(r'href="(/fr/shop/catalogue/[^"/]+_\d+/)"')
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SESSIONS = 8
+
+
+@dataclass
+class Target:
+    name: str
+    path: str | None
+    check: object = None  # callable(body) -> error message or None
+    method: str = "GET"
+    note: str = ""
+    sessions: list = field(default_factory=list)
+    body: str = ""
+
+
+@dataclass
+class Result:
+    name: str
+    path: str | None
+    status: str  # pass / fail / not available yet / broken
+    note: str = ""
+    requests_per_s: float | None = None
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    p99_ms: float | None = None
+    errors: int | None = None
+    queries_first: int | None = None
+    queries_next: int | None = None
+    target_rps: int = 0
+    target_p95_ms: int = 0
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _int_env(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+# --- Services ------------------------------------------------------------------
+
+
+class Gunicorn:
+    def __init__(self, env: dict, port: int):
+        log_path = BENCH_DIR / "log" / "gunicorn.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
+        with open(log_path, "ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                [
+                    str(Path(sys.executable).with_name("gunicorn")),
+                    "--config",
+                    str(ROOT / "shop" / "gunicorn.conf.py"),
+                    "shop.wsgi:application",
+                ],
+                env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
+            with contextlib.suppress(OSError):
+                request("GET", self.url, "/healthz")
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer; see {self.log_path}")
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+# --- Settings and database -----------------------------------------------------
+
+
+def bench_env(run_id: str) -> dict:
+    """Production-like settings for plain http on loopback."""
+    env = dict(os.environ)
+    user_url = os.environ.get("DATABASE_URL")
+    if user_url:
+        parts = urllib.parse.urlsplit(user_url)
+        name = parts.path.lstrip("/") or "terroir"
+        database_url = parts._replace(path=f"/{name}_bench").geturl()
+    else:
+        database_url = f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}"
+    cache_url = os.environ.get("BENCH_CACHE_URL") or (
+        "redis://127.0.0.1:6379/0"
+        if redis_answers()
+        else f"filecache://{BENCH_DIR / 'cache'}"
+    )
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="shop.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_MEDIA_ROOT=str(BENCH_DIR / "media"),
+        DJANGO_STATIC_ROOT=str(BENCH_DIR / "static"),
+        CACHE_URL=cache_url,
+        # Every run starts from a cold cache of its own.
+        CACHE_KEY_PREFIX=f"bench-{run_id}",
+        ELASTICSEARCH_INDEX_PREFIX="bench",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(env: dict, *args: str) -> None:
+    started = time.monotonic()
+    say(f"$ manage.py {' '.join(args)}")
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], env=env, cwd=ROOT, check=True
+    )
+    say(f"  done in {time.monotonic() - started:.1f}s")
+
+
+def _reset_database(database_url: str) -> None:
+    if database_url.startswith("sqlite:"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{BENCH_DIR / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    parts = urllib.parse.urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    server = (
+        parts._replace(path="/postgres")
+        .geturl()
+        .replace("postgres://", "postgresql://", 1)
+    )
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare_catalogue(env: dict, products: int, has_demo: bool) -> dict:
+    """Build the bench database unless the marker says it holds this very spec."""
+    spec = {
+        "database": env["DATABASE_URL"],
+        "products": products,
+        "demo": has_demo,
+        "generator": CATALOGUE_VERSION,
+    }
+    marker = BENCH_DIR / "catalogue.json"
+    if marker.exists() and json.loads(marker.read_text()) == spec:
+        say("Reusing the benchmark catalogue (same spec); migrating if needed.")
+        manage(env, "migrate", "--no-input", "-v", "0")
+        return spec
+    say("Building the benchmark catalogue from scratch…")
+    marker.unlink(missing_ok=True)
+    _reset_database(env["DATABASE_URL"])
+    manage(env, "migrate", "--no-input", "-v", "0")
+    if has_demo:
+        manage(env, "load_demo")
+    else:
+        say("  note: `load_demo` does not exist yet: no demo pages or users.")
+    manage(env, "bench_catalogue", "--products", str(products))
+    marker.write_text(json.dumps(spec, indent=2))
+    return spec
+
+
+# --- HTTP ------------------------------------------------------------------------
+
+
+def request(method, base_url, path, headers=None, body=None):
+    parts = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        cookies = SimpleCookie()
+        for header in response.msg.get_all("Set-Cookie") or []:
+            cookies.load(header)
+        content = response.read().decode("utf-8", "replace")
+        return response.status, {k: m.value for k, m in cookies.items()}, content
+    finally:
+        connection.close()
+
+
+# --- Targets ---------------------------------------------------------------------
+
+
+def _links_at_least(count: int, what: str):
+    def check(body):
+        found = len(set(PRODUCT_LINK.findall(body)))
+        if found < count:
+            return f"shows {found} product links, expected {count}+ {what}"
+        return None
+
+    return check
+
+
+def _contains(text: str):
+    def check(body):
+        if html.escape(text) not in body and text not in body:
+            return f"does not show “{text}”"
+        return None
+
+    return check
+
+
+def _json_results(body):
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return "is not JSON"
+    return None if data else "returned no suggestions"
+
+
+def _page_of(model_name: str):
+    """The first live French page of a cms model, if the model exists yet."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("cms", model_name)
+    except LookupError:
+        return None
+    pages = model.objects.live()
+    if hasattr(model, "locale"):
+        pages = pages.filter(locale__language_code="fr")
+    return pages.order_by("path").first()
+
+
+def _wagtail_target(name: str, model_name: str) -> Target:
+    page = _page_of(model_name)
+    if page is None:
+        return Target(name, None, note=f"no live {model_name} yet")
+    return Target(name, page.get_url(), _contains(page.title))
+
+
+def _shop_path(path: str) -> bool:
+    """Tell whether a path is served by a shop view (not Wagtail's catch-all)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(urllib.parse.urlsplit(path).path)
+    except Resolver404:
+        return False
+    return not match.func.__module__.startswith("wagtail")
+
+
+def discover_targets(base_url: str) -> list[Target]:
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils import translation
+    from oscar.core.loading import get_model
+
+    category_model = get_model("catalogue", "Category")
+    product_model = get_model("catalogue", "Product")
+    targets = [Target("home", "/fr/", _contains("</html>"))]
+    with translation.override("fr"):
+        categories = list(
+            category_model.objects.filter(slug__startswith="bench-", depth=2)
+            .annotate(size=Count("product"))
+            .filter(size__gte=20)
+            .order_by("size")
+        )
+        if categories:
+            category = categories[len(categories) // 2]
+            targets.append(
+                Target(
+                    "category",
+                    category.get_absolute_url(),
+                    _links_at_least(20, "product cards"),
+                    note=f"{category.name}: {category.size} products",
+                )
+            )
+        product = (
+            product_model.objects.filter(
+                upc__startswith="BENCH-", stockrecords__num_in_stock=100_000
+            )
+            .order_by("pk")
+            .first()
+        )
+        targets.append(
+            Target("product", product.get_absolute_url(), _contains(product.title))
+        )
+        search = "/fr/shop/search/?q=argan"
+        targets.append(Target("search", search, _links_at_least(1, "results")))
+        targets.append(_wagtail_target("cooperative", "CooperativePage"))
+        targets.append(_wagtail_target("store", "StorePage"))
+        autocomplete = "/fr/shop/search/autocomplete/?q=arg"
+        if _shop_path(autocomplete):
+            targets.append(Target("autocomplete", autocomplete, _json_results))
+        else:
+            targets.append(
+                Target("autocomplete", None, note="no autocomplete view yet")
+            )
+        add = reverse("basket:add", kwargs={"pk": product.pk})
+        targets.append(basket_target(base_url, add, product))
+    return targets
+
+
+def basket_target(base_url: str, add_path: str, product) -> Target:
+    """Open anonymous sessions with a basket, for wrk to add to them."""
+    from django.urls import reverse
+
+    target = Target("basket-add", add_path, method="POST")
+    # A shopper adds from the product page; any page with a form gives a token.
+    pages = [product.get_absolute_url(), reverse("customer:login")]
+    for _ in range(SESSIONS):
+        for page in pages:
+            status, cookies, body = request("GET", base_url, page)
+            token = CSRF_FIELD.search(body)
+            if status == 200 and token:
+                break
+        else:
+            target.note = "no page gives a CSRF token"
+            return target
+        form = f"csrfmiddlewaretoken={token.group(1)}&quantity=1"
+        cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        status, added, _ = request(
+            "POST",
+            base_url,
+            add_path,
+            {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+            form,
+        )
+        if status not in (200, 302):
+            target.note = f"adding to the basket answered {status}"
+            return target
+        # Keep the session and basket cookies, not the one-off flash messages.
+        cookies.update({k: v for k, v in added.items() if k != "messages"})
+        target.sessions.append(
+            ("; ".join(f"{k}={v}" for k, v in cookies.items()), token.group(1))
+        )
+    target.body = "csrfmiddlewaretoken={token}&quantity=1"
+    cookie = target.sessions[0][0]
+    status, _, body = request("GET", base_url, "/fr/shop/basket/", {"Cookie": cookie})
+    if product.title not in html.unescape(body):
+        target.note = f"the basket page ({status}) does not show the added product"
+        target.sessions = []
+        return target
+
+    def check(_body):
+        return None
+
+    target.check = check
+    return target
+
+
+def count_queries(target: Target) -> tuple[int, int]:
+    """SQL queries of the first request (cold cache) and of the next one."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            if target.method == "POST":
+                client.post(target.path, {"quantity": 1})
+            else:
+                client.get(target.path)
+        counts.append(len(queries))
+    return counts[0], counts[1]
+
+
+def check_content(base_url: str, target: Target) -> str | None:
+    if target.method == "POST":
+        return target.note or None
+    status, _, body = request("GET", base_url, target.path)
+    if status != 200:
+        return f"answered {status}"
+    return target.check(body)
+
+
+# --- Load ------------------------------------------------------------------------
+
+
+def run_wrk(base_url: str, target: Target, seconds: int) -> dict:
+    env = dict(os.environ)
+    if target.sessions:
+        env["BENCH_SESSIONS"] = "\n".join(f"{c}\t{t}" for c, t in target.sessions)
+        env["BENCH_POST_BODY"] = target.body
+    completed = subprocess.run(  # noqa: S603
+        [
+            shutil.which("wrk") or "wrk",
+            f"-t{_int_env('BENCH_THREADS', 2)}",
+            f"-c{_int_env('BENCH_CONNECTIONS', 8)}",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(WRK_SCRIPT),
+            base_url + target.path,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(
+        line for line in completed.stdout.splitlines() if line.startswith("BENCH_JSON ")
+    )
+    return json.loads(line.removeprefix("BENCH_JSON "))
+
+
+def measure(base_url: str, target: Target, duration: int, warmup: int) -> Result:
+    rps, p95 = TARGETS[target.name]
+    result = Result(
+        target.name, target.path, "", target.note, target_rps=rps, target_p95_ms=p95
+    )
+    if target.path is None:
+        result.status = "not available yet"
+        return result
+    try:
+        result.queries_first, result.queries_next = count_queries(target)
+    except Exception as error:  # noqa: BLE001 - a broken page is reported, not fatal
+        result.note = f"in-process request failed: {error!r}"[:200]
+    problem = check_content(base_url, target)
+    if problem:
+        result.status = "broken"
+        result.note = problem
+        return result
+    if warmup:
+        run_wrk(base_url, target, warmup)
+    figures = run_wrk(base_url, target, duration)
+    if not figures["requests"]:
+        result.status = "fail"
+        result.note = f"no response within {duration}s"
+        return result
+    result.requests_per_s = round(
+        figures["requests"] / (figures["duration_us"] / 1e6), 1
+    )
+    result.p50_ms = figures["p50_us"] / 1000
+    result.p95_ms = figures["p95_us"] / 1000
+    result.p99_ms = figures["p99_us"] / 1000
+    result.errors = sum(figures["errors"].values())
+    passed = (
+        result.requests_per_s >= rps and result.p95_ms <= p95 and result.errors == 0
+    )
+    result.status = "pass" if passed else "fail"
+    return result
+
+
+def _cell(value, spec="{:.1f}"):
+    return "-" if value is None else spec.format(value)
+
+
+def print_table(results: list[Result]) -> None:
+    say("")
+    say(
+        f"{'page':<13}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+        f"{'errors':>8}{'SQL 1st/next':>14}  {'target':<18}result"
+    )
+    for r in results:
+        queries = (
+            f"{r.queries_first}/{r.queries_next}"
+            if r.queries_first is not None
+            else "-"
+        )
+        goal = f"≥{r.target_rps} r/s ≤{r.target_p95_ms} ms"
+        say(
+            f"{r.name:<13}{_cell(r.requests_per_s):>8}{_cell(r.p50_ms):>8}"
+            f"{_cell(r.p95_ms):>8}{_cell(r.p99_ms):>8}{_cell(r.errors, '{}'):>8}"
+            f"{queries:>14}  {goal:<18}"
+            f"{r.status.upper()}{'  (' + r.note + ')' if r.note else ''}"
+        )
+
+
+# --- Main ------------------------------------------------------------------------
+
+
+def main() -> int:
+    from search import local_engine
+
+    started_at = datetime.datetime.now(datetime.UTC)
+    run_id = started_at.strftime("%Y%m%dT%H%M%SZ")
+    duration = _int_env("BENCH_DURATION", 20)
+    warmup = _int_env("BENCH_WARMUP", 3)
+    products = _int_env("BENCH_PRODUCTS", 10_000)
+    only = {n for n in os.environ.get("BENCH_TARGETS", "").split(",") if n}
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    if not shutil.which("wrk"):
+        say("wrk is missing: run `make bench` (it installs Debian's wrk).")
+        return 2
+
+    env = bench_env(run_id)
+    services = []
+    try:
+        say("Starting the search engine (var/bench/search)…")
+        engine = local_engine.start(BENCH_DIR / "search")
+        services.append(engine)
+        env["ELASTICSEARCH_URL"] = engine.url
+        # Before Django starts here: the manifest of static files is read once.
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        # This process counts queries with the very settings gunicorn runs with.
+        os.environ.update(env)
+        import django
+        from django.core.management import get_commands
+
+        django.setup()
+        commands = get_commands()
+        spec = prepare_catalogue(env, products, "load_demo" in commands)
+        if "search_index" in commands:
+            manage(env, "search_index", "rebuild")
+        else:
+            say("note: `search_index` does not exist yet: the index is not rebuilt.")
+        port = local_engine.free_port()
+        say(f"Starting gunicorn on 127.0.0.1:{port} (shop/gunicorn.conf.py)…")
+        server = Gunicorn(env, port)
+        services.append(server)
+        server.wait_ready()
+
+        targets = discover_targets(server.url)
+        results = []
+        for target in targets:
+            if only and target.name not in only:
+                continue
+            say(f"» {target.name}: {target.path or target.note}")
+            results.append(measure(server.url, target, duration, warmup))
+        print_table(results)
+        report = {
+            "started_at": started_at.isoformat(),
+            "duration_s": duration,
+            "warmup_s": warmup,
+            "connections": _int_env("BENCH_CONNECTIONS", 8),
+            "load_average_at_start": os.getloadavg(),
+            "cpus": os.cpu_count(),
+            "cache": env["CACHE_URL"],
+            "catalogue": spec,
+            "results": [asdict(r) for r in results],
+        }
+        out = BENCH_DIR / "results" / f"{run_id}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2))
+        failed = [r.name for r in results if r.status != "pass"]
+        say(
+            f"\nWrote {out.relative_to(ROOT)}. Load average at start: "
+            f"{report['load_average_at_start'][0]:.1f} on {report['cpus']} CPUs."
+        )
+        say(f"{len(results) - len(failed)}/{len(results)} pages meet their target.")
+        return 0
+    finally:
+        for service in reversed(services):
+            service.stop()
+        say("Stopped gunicorn and the search engine.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Whole-page cache for anonymous visitors (shop/cache.py) on the real product page."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from oscar.test.factories import UserFactory
+
+from catalog.models import Certification
+from shop.cache import catalogue_cached, catalogue_version, catalogue_version_bump
+from tests.factories import CertificationFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """English pages, the page cache on, and an empty cache for every test."""
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    with translation.override("en"):
+        yield
+    cache.clear()
+
+
+@pytest.fixture
+def saffron():
+    return ProductFactory(
+        title="Safran de Taliouine 1 g",
+        stockrecords__price="120.00",
+        stockrecords__num_in_stock=20,
+    )
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what the code defers to after commit, as a real request would."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+
+    return run
+
+
+def add_url(product):
+    return reverse("basket:add", kwargs={"pk": product.pk})
+
+
+def page(client, product):
+    response = client.get(product.get_absolute_url())
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+def test_second_anonymous_visitor_gets_the_page_without_any_query(
+    saffron, django_assert_num_queries
+):
+    """Once rendered, the product page is served to the next visitor from the cache."""
+    page(Client(), saffron)
+
+    with django_assert_num_queries(0):
+        content = page(Client(), saffron)
+
+    assert "Safran de Taliouine 1 g" in content
+
+
+def test_a_price_change_shows_on_the_next_request(client, saffron, commit):
+    """A new price is visible at once, not after the cache expires."""
+    assert "120.00" in page(client, saffron)
+    stockrecord = saffron.stockrecords.get()
+
+    def reprice():
+        stockrecord.price = "99.50"
+        stockrecord.save()
+
+    commit(reprice)
+
+    content = page(Client(), saffron)
+    assert "99.50" in content
+    assert "120.00" not in content
+
+
+def test_a_stock_change_shows_on_the_next_request(client, saffron, commit):
+    """The number of units left follows the stock at once."""
+    assert "In stock (20 available)" in page(client, saffron)
+    stockrecord = saffron.stockrecords.get()
+
+    def sell_some():
+        stockrecord.num_in_stock = 3
+        stockrecord.save()
+
+    commit(sell_some)
+
+    content = page(Client(), saffron)
+    assert "In stock (3 available)" in content
+    assert "20 available" not in content
+
+
+def test_an_expired_certification_disappears_the_next_day(client, saffron, monkeypatch):
+    """A label valid until today is gone from the cached page from local midnight."""
+    today = timezone.localdate()
+    CertificationFactory(
+        cooperative=saffron.cooperative,
+        products=[saffron],
+        scheme=Certification.Scheme.AOP,
+        name="Safran de Taliouine AOP",
+        valid_until=today,
+    )
+    assert "Safran de Taliouine AOP" in page(client, saffron)
+
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+
+    assert "Safran de Taliouine AOP" not in page(Client(), saffron)
+
+
+def test_a_signed_in_customer_never_gets_the_anonymous_page(saffron):
+    """Login state is personal: a customer sees “Log out”, the next visitor does not."""
+    page(Client(), saffron)
+    customer = Client()
+    customer.force_login(UserFactory(email="amina@example.ma"))
+
+    assert "Log out" in page(customer, saffron)
+    anonymous = page(Client(), saffron)
+    assert "Log in or register" in anonymous
+    assert "Log out" not in anonymous
+
+
+def test_a_basket_is_never_shown_to_another_visitor(saffron):
+    """A visitor's basket total stays theirs; the next visitor's basket is empty."""
+    page(Client(), saffron)
+    buyer = Client()
+    response = buyer.post(add_url(saffron), {"quantity": 2})
+    assert response.status_code == 302
+
+    assert "240.00" in page(buyer, saffron)
+    assert "240.00" not in page(Client(), saffron)
+
+
+def test_a_cached_form_carries_a_csrf_token_for_its_own_visitor(db):
+    """A visitor served the login page from the cache can still submit it."""
+    login_url = reverse("customer:login")
+    Client().get(login_url)
+    visitor = Client(enforce_csrf_checks=True)
+    content = visitor.get(login_url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content)[1]
+
+    response = visitor.post(
+        login_url,
+        {
+            "csrfmiddlewaretoken": token,
+            "login-username": "nobody@example.ma",
+            "login-password": "wrong-password",
+            "login_submit": "Log In",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_catalogue_data_is_recomputed_after_a_bump():
+    """Cached catalogue data follows the version: a bump makes it recompute."""
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    assert catalogue_cached("facets", "argan", compute=compute) == 1
+    assert catalogue_cached("facets", "argan", compute=compute) == 1
+    version = catalogue_version()
+    catalogue_version_bump()
+
+    assert catalogue_version() == version + 1
+    assert catalogue_cached("facets", "argan", compute=compute) == 2
