@@ -55,3 +55,17 @@ def payment_options_get(
             "" if collect else _("Pay at pickup is only for click & collect orders."),
         ),
     ]
+
+
+def order_payment_details_get(*, order) -> dict:
+    """The payment record and, for click & collect, the store (with its hours)."""
+    from shop.partner.models import Partner
+
+    payment = CheckoutPayment.objects.filter(order=order).first()
+    store_id = payment.submission.get("store_id") if payment else None
+    store = (
+        Partner.objects.prefetch_related("opening_periods").filter(pk=store_id).first()
+        if store_id
+        else None
+    )
+    return {"checkout_payment": payment, "collect_store": store}

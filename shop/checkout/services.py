@@ -9,6 +9,7 @@ import logging
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
 from shop.checkout.applicator import SurchargeApplicator
+from shop.checkout.selectors import order_payment_details_get
 from shop.partner.models import InsufficientStock, StockRecord
 from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
@@ -202,7 +204,7 @@ def order_place(*, payment: CheckoutPayment):
                 shipping_address=address,
                 order_number=payment.order_number,
                 surcharges=surcharges,
-                guest_email=payment.submission.get("guest_email") or None,
+                guest_email=payment.submission.get("guest_email", ""),
             )
     except InsufficientStock as error:
         title = error.stockrecord.product.get_title()
@@ -346,7 +348,13 @@ def card_payment_capture(*, payment: CheckoutPayment) -> None:
 def order_confirmation_send(*, order, language: str) -> None:
     """Email the order confirmation in the shopper's language."""
     with translation.override(language):
-        context = {"order": order, "lines": order.lines.all(), "user": order.user}
+        context = {
+            "order": order,
+            "lines": order.lines.all(),
+            "user": order.user,
+            "site": Site.objects.get_current(),
+            **order_payment_details_get(order=order),
+        }
         try:
             if order.user_id:
                 context["status_path"] = reverse(
@@ -360,6 +368,7 @@ def order_confirmation_send(*, order, language: str) -> None:
                         "hash": order.verification_hash(),
                     },
                 )
+            context["status_url"] = True
         except NoReverseMatch:
             pass
         OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)

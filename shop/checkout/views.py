@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from oscar.apps.checkout import views
 from oscar.apps.checkout.exceptions import FailedPreCondition
-from oscar.core.loading import get_model
 
 from shop.checkout import services
 from shop.checkout.forms import PaymentMethodForm
-from shop.checkout.selectors import payment_options_get
+from shop.checkout.selectors import order_payment_details_get, payment_options_get
 from shop.checkout.utils import CheckoutSessionData
 from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
@@ -28,7 +27,6 @@ from shop.shipping.selectors import shipping_options_get
 
 logger = logging.getLogger(__name__)
 
-Partner = get_model("partner", "Partner")
 Method = CheckoutPayment.Method
 
 IndexView = views.IndexView
@@ -304,14 +302,5 @@ class CardCompleteView(CardPaymentMixin, generic.View):
 class ThankYouView(views.ThankYouView):
     def get_context_data(self, *args, **kwargs):
         ctx = super().get_context_data(*args, **kwargs)
-        payment = CheckoutPayment.objects.filter(order=self.object).first()
-        store_id = payment.submission.get("store_id") if payment else None
-        ctx["checkout_payment"] = payment
-        ctx["collect_store"] = (
-            Partner.objects.prefetch_related("opening_periods")
-            .filter(pk=store_id)
-            .first()
-            if store_id
-            else None
-        )
+        ctx.update(order_payment_details_get(order=self.object))
         return ctx

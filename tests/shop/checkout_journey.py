@@ -72,9 +72,9 @@ def stripe_post(path: str, data: dict | None = None) -> dict:
         return json.loads(response.read())
 
 
-def url(name: str, **kwargs) -> str:
-    """Checkout URLs in English, so tests read the English source strings."""
-    with translation.override("en"):
+def url(name: str, language: str = "en", **kwargs) -> str:
+    """Checkout URLs in English by default, so tests read the source strings."""
+    with translation.override(language):
         return reverse(name, kwargs=kwargs or None)
 
 
@@ -82,36 +82,47 @@ def url(name: str, **kwargs) -> str:
 class Shopper:
     client: object
     email: str = "salma@example.ma"
+    language: str = "en"
 
     def add(self, product, quantity: int = 1):
         return self.client.post(
-            url("basket:add", pk=product.pk), {"quantity": quantity}
+            url("basket:add", self.language, pk=product.pk), {"quantity": quantity}
         )
 
     def start_as_guest(self):
         return self.client.post(
-            url("checkout:index"), {"username": self.email, "options": "anonymous"}
+            url("checkout:index", self.language),
+            {"username": self.email, "options": "anonymous"},
         )
 
     def address(self, **fields):
         return self.client.post(
-            url("checkout:shipping-address"), {**MOROCCAN_ADDRESS, **fields}
+            url("checkout:shipping-address", self.language),
+            {**MOROCCAN_ADDRESS, **fields},
         )
 
     def shipping_page(self):
-        return self.client.get(url("checkout:shipping-method"), follow=True)
+        return self.client.get(
+            url("checkout:shipping-method", self.language), follow=True
+        )
 
     def ship_by(self, code: str):
-        return self.client.post(url("checkout:shipping-method"), {"method_code": code})
+        return self.client.post(
+            url("checkout:shipping-method", self.language), {"method_code": code}
+        )
 
     def pay_by(self, method: str):
-        return self.client.post(url("checkout:payment-method"), {"method": method})
+        return self.client.post(
+            url("checkout:payment-method", self.language), {"method": method}
+        )
 
     def place(self, card: str | None = None, follow: bool = True):
         data = {"action": "place_order"}
         if card:
             data["card_token"] = card_token(card)
-        return self.client.post(url("checkout:preview"), data, follow=follow)
+        return self.client.post(
+            url("checkout:preview", self.language), data, follow=follow
+        )
 
     def up_to_payment(self, products, *, shipping: str, address=None):
         for product, quantity in products:

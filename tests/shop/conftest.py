@@ -1,6 +1,7 @@
 import pytest
 
 from shop.partner.models import Partner
+from shop.shipping.services import cold_chain_cities_ensure, shipping_countries_ensure
 from tests.factories import (
     PilotStoreFactory,
     ProductFactory,
@@ -11,7 +12,15 @@ from tests.shop.checkout_journey import Shopper
 
 
 @pytest.fixture
-def shopper(client):
+def shipping_reference_data(db):
+    """Countries and cold-chain cities come from a data migration, but a
+    transactional test elsewhere in the session may have flushed them."""
+    shipping_countries_ensure()
+    cold_chain_cities_ensure()
+
+
+@pytest.fixture
+def shopper(client, shipping_reference_data):
     return Shopper(client)
 
 

@@ -153,7 +153,7 @@ def test_reconciliation_without_stock_flags_for_staff_and_releases_the_card(shop
     payment.refresh_from_db()
     assert Order.objects.count() == 0
     assert payment.status == CheckoutPayment.Status.NEEDS_ATTENTION
-    assert "no longer available" in payment.attention_reason
+    assert "Safran de Taliouine" in payment.attention_reason  # stock gone, named
     assert stripe_get(f"/v1/payment_intents/{payment.reference}")["status"] == (
         "canceled"
     )

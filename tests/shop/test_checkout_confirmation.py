@@ -1,0 +1,73 @@
+"""Order confirmation: email in the shopper's language, store details, account."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+from oscar.apps.order.models import Order
+from oscar.test.factories import UserFactory
+
+from shop.partner.models import OpeningPeriod
+from tests.shop.checkout_journey import Shopper, page_text, url
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipping_reference_data")]
+
+
+def test_email_is_in_the_language_of_the_checkout(
+    argan_oil, django_capture_on_commit_callbacks
+):
+    """A shopper checking out in French gets a French confirmation."""
+    shopper = Shopper(Client(), language="fr")
+    shopper.up_to_payment([(argan_oil, 1)], shipping="standard")
+    shopper.pay_by("cash_on_delivery")
+    with django_capture_on_commit_callbacks(execute=True):
+        shopper.place()
+
+    body = mail.outbox[0].body
+    assert "Votre commande contient :" in body
+    assert Order.objects.get().number in body
+
+
+def test_click_and_collect_email_names_the_store_and_hours(
+    shopper, argan_oil, casablanca_store, django_capture_on_commit_callbacks
+):
+    """The email says where to collect, when the store opens, and how to pay."""
+    OpeningPeriod.objects.create(
+        partner=casablanca_store, weekday=5, opens="10:00", closes="13:00"
+    )
+    shopper.up_to_payment(
+        [(argan_oil, 1)], shipping=f"click-collect-{casablanca_store.pk}"
+    )
+    shopper.pay_by("pay_at_pickup")
+    with django_capture_on_commit_callbacks(execute=True):
+        shopper.place()
+
+    body = mail.outbox[0].body
+    assert "Collect your order at:" in body
+    assert "Boutique Casablanca" in body
+    assert "12 boulevard d'Anfa, Casablanca" in body
+    assert "Saturday 10:00–13:00" in body
+    assert "Payment method: Pay at pickup" in body
+    assert "&#x27;" not in body  # plain text, not HTML-escaped
+
+
+def test_customer_sees_the_order_and_its_status_in_the_account(argan_oil):
+    """A signed-in customer finds the order, with its status, in the account."""
+    customer = UserFactory(email="client@terroir.ma")
+    client = Client()
+    client.force_login(customer)
+    shopper = Shopper(client, email=customer.email)
+    shopper.add(argan_oil, 1)
+    shopper.client.get(url("checkout:index"))
+    shopper.address()
+    shopper.ship_by("standard")
+    shopper.pay_by("cash_on_delivery")
+    shopper.place()
+    order = Order.objects.get()
+    assert order.user == customer
+
+    history = client.get(url("customer:order-list"))
+
+    detail = client.get(url("customer:order", order_number=order.number))
+
+    assert order.number in page_text(history)
+    assert "Pending" in page_text(detail)
