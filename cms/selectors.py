@@ -73,7 +73,12 @@ def strategy_for(request):
 def _public_products():
     return (
         Product.objects.filter(is_public=True)
-        .select_related("cooperative", "parent__cooperative")
+        .select_related(
+            "cooperative",
+            "parent__cooperative",
+            "product_class",
+            "parent__product_class",
+        )
         .prefetch_related("stockrecords", "images")
     )
 
@@ -221,7 +226,11 @@ def store_products_available(*, partner_id: int, limit: int = 12) -> list[Produc
             product__is_public=True,
             num_in_stock__gt=Coalesce(F("num_allocated"), 0),
         )
-        .select_related("product__cooperative", "product__parent__cooperative")
+        .select_related(
+            "product__cooperative",
+            "product__parent__cooperative",
+            "product__product_class",
+        )
         .prefetch_related("product__images")
         .order_by("product__title")[:limit]
     )

@@ -1,0 +1,71 @@
+"""Showcase pages query the database a bounded number of times and cache well."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from oscar.test.factories import BasketFactory, UserFactory
+
+from tests.factories import ProductFactory, StockRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["home", "cooperative_page", "store_page"]
+QUERY_BUDGET = 40
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_within_query_budget(
+    client, showcase, django_assert_max_num_queries, name
+):
+    """Home, cooperative and store pages stay within a fixed query budget."""
+    url = getattr(showcase, name).url
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_query_count_does_not_grow_with_the_catalogue(client, showcase, name):
+    """Adding products to the cooperative, the store and the home adds no query."""
+    url = getattr(showcase, name).url
+    client.get(url)
+    before = count_queries(client, url)
+
+    for number in range(6):
+        product = ProductFactory(
+            title=f"Huile d'argane {number}", cooperative=showcase.cooperative
+        )
+        StockRecordFactory(product=product, partner=showcase.store, num_in_stock=4)
+
+    assert count_queries(client, url) == before
+
+
+def strip_user_nav(html: str) -> str:
+    return re.sub(r"<!-- user-nav -->.*?<!-- /user-nav -->", "", html, flags=re.S)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_per_user_content_stays_in_the_user_nav(client, showcase, name):
+    """A signed-in customer with a basket sees the same page outside the user nav."""
+    url = getattr(showcase, name).url
+    anonymous = client.get(url).content.decode()
+
+    customer = UserFactory(email="client@terroir.ma")
+    basket = BasketFactory(owner=customer)
+    basket.add_product(showcase.product)
+    client.force_login(customer)
+    signed_in = client.get(url).content.decode()
+
+    assert "Mon compte" in signed_in
+    assert "Mon compte" not in anonymous
+    assert "1 article" in signed_in
+    assert strip_user_nav(signed_in) == strip_user_nav(anonymous)
