@@ -54,19 +54,18 @@ def product_views_flush() -> int:
         if not views:
             return 0
         try:
-            _write(views, user_views)
+            return _write(views, user_views)
         except DatabaseError:
             logger.exception("Could not write %d product views", views.total())
             with _lock:
                 _views.update(views)
                 _user_views.extend(user_views)
             return 0
-        return views.total()
     finally:
         _flushing.release()
 
 
-def _write(views: Counter, user_views: list[tuple[int, int]]) -> None:
+def _write(views: Counter, user_views: list[tuple[int, int]]) -> int:
     product_model = get_model("catalogue", "Product")
     record_model = get_model("analytics", "ProductRecord")
     user_record_model = get_model("analytics", "UserRecord")
@@ -102,6 +101,7 @@ def _write(views: Counter, user_views: list[tuple[int, int]]) -> None:
             user_view_model(product_id=product_id, user_id=user_id)
             for product_id, user_id in user_views
         )
+    return sum(views[product_id] for product_id in existing)
 
 
 def _add(model, field: str, amount: int, **lookup) -> None:

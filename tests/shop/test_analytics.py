@@ -1,0 +1,108 @@
+"""Product view counters written out of the request (shop/analytics)."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from oscar.apps.analytics.models import ProductRecord, UserProductView, UserRecord
+from oscar.test.factories import UserFactory
+
+from shop.analytics.services import product_view_record, product_views_flush
+from tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@pytest.fixture(autouse=True)
+def empty_buffer(settings):
+    """Start from an empty buffer that only the test flushes."""
+    settings.ANALYTICS_FLUSH_SECONDS = 3600
+    product_views_flush()
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def amlou():
+    return ProductFactory(title="Amlou aux amandes 250 g")
+
+
+def test_viewing_a_product_page_writes_nothing_during_the_request(client, amlou):
+    """A product page is a pure read: no counter is written while it is served."""
+    # The first view may store generated thumbnails (a one-off write, not a counter).
+    client.get(amlou.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(amlou.get_absolute_url())
+
+    assert "Amlou aux amandes 250 g" in response.content.decode()
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().startswith(WRITES)]
+    assert writes == []
+    assert not ProductRecord.objects.filter(product=amlou).exists()
+    assert product_views_flush() == 2
+
+
+def test_views_are_counted_once_flushed(client, amlou):
+    """Three views of a product add three to its view counter."""
+    for _ in range(3):
+        client.get(amlou.get_absolute_url())
+
+    assert product_views_flush() == 3
+    assert ProductRecord.objects.get(product=amlou).num_views == 3
+
+    client.get(amlou.get_absolute_url())
+    product_views_flush()
+    assert ProductRecord.objects.get(product=amlou).num_views == 4
+
+
+def test_a_signed_in_customer_view_is_remembered(client, amlou):
+    """Signed-in views feed the customer's history and counters, as in Oscar."""
+    customer = UserFactory()
+    client.force_login(customer)
+
+    client.get(amlou.get_absolute_url())
+    product_views_flush()
+
+    assert UserProductView.objects.filter(user=customer, product=amlou).count() == 1
+    assert UserRecord.objects.get(user=customer).num_product_views == 1
+
+
+def test_views_are_written_after_the_response_when_due(client, amlou, settings):
+    """With the flush interval elapsed, the view is written once the page is sent."""
+    settings.ANALYTICS_FLUSH_SECONDS = 0
+
+    client.get(amlou.get_absolute_url())
+
+    assert ProductRecord.objects.get(product=amlou).num_views == 1
+
+
+def test_views_of_a_product_deleted_meanwhile_are_dropped(amlou):
+    """Deleting a viewed product before the flush loses its views, nothing else."""
+    other = ProductFactory()
+    product_view_record(product_id=amlou.pk, user_id=None)
+    product_view_record(product_id=other.pk, user_id=None)
+    amlou.delete()
+
+    assert product_views_flush() == 1
+    assert ProductRecord.objects.get(product=other).num_views == 1
+    assert not ProductRecord.objects.filter(product_id=amlou.pk).exists()
+
+
+def test_concurrent_views_are_all_counted(amlou):
+    """Views recorded from many threads at once are neither lost nor doubled."""
+
+    def view_many():
+        for _ in range(250):
+            product_view_record(product_id=amlou.pk, user_id=None)
+
+    threads = [threading.Thread(target=view_many) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    product_views_flush()
+    assert ProductRecord.objects.get(product=amlou).num_views == 2000
