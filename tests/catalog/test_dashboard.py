@@ -284,6 +284,28 @@ def test_certificate_upload_must_be_a_reasonable_pdf(office, upload, expected):
         assert not Certification.objects.exists()
 
 
+def test_editing_a_certification_keeps_its_certificate(office):
+    """Extending a validity without re-uploading keeps the stored PDF."""
+    certification = CertificationFactory(
+        document=SimpleUploadedFile("certificat.pdf", PDF_BYTES)
+    )
+    stored = certification.document.name
+    new_end = timezone.localdate() + datetime.timedelta(days=900)
+
+    response = office.post(
+        reverse("dashboard:certification-update", kwargs={"pk": certification.pk}),
+        certification_data(
+            certificate_number=certification.certificate_number,
+            valid_until=new_end.isoformat(),
+        ),
+    )
+
+    assert response.status_code == 302
+    certification.refresh_from_db()
+    assert certification.valid_until == new_end
+    assert certification.document.name == stored
+
+
 def test_deleting_a_certification_asks_for_confirmation(office):
     """Deletion shows a confirmation first and removes the label only on POST."""
     certification = CertificationFactory(name="Rose de Kelâat M'Gouna-Dadès")
