@@ -1,12 +1,16 @@
 import datetime
+import io
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from PIL import Image
 
-from catalog.models import Certification, Region
+from catalog.models import Certification, ProductImage, Region
 from tests.factories import (
     CertificationFactory,
     CooperativeFactory,
@@ -157,3 +161,17 @@ def test_product_page_query_count_does_not_grow_with_labels_and_stock(
     with django_assert_max_num_queries(20):
         response = client.get(saffron.get_absolute_url())
     assert response.content.decode().count('class="badge badge-success"') == 10
+
+
+def test_product_page_shows_the_product_photo(client, saffron):
+    """The product's photo appears on its page as a resized copy."""
+    photo = io.BytesIO()
+    Image.new("RGB", (1200, 1200), "darkorange").save(photo, "JPEG")
+    ProductImage.objects.create(
+        product=saffron, original=SimpleUploadedFile("safran.jpg", photo.getvalue())
+    )
+
+    content = client.get(saffron.get_absolute_url()).content.decode()
+
+    thumbnail = re.search(r'<img src="(/media/cache/[^"]+\.jpg)"', content)
+    assert thumbnail, "no resized product photo on the page"
