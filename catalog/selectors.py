@@ -32,11 +32,6 @@ def product_detail_queryset() -> QuerySet[Product]:
     )
 
 
-def product_detail_get(*, pk: int) -> Product:
-    """Return one product ready for its page; raise Product.DoesNotExist if absent."""
-    return product_detail_queryset().get(pk=pk)
-
-
 def product_labels_list(*, product: Product) -> list[Certification]:
     """Return the quality labels shown for a product: certifications valid today.
 
