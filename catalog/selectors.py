@@ -60,11 +60,9 @@ def cooperative_list(*, query: str = "", region: str = "") -> QuerySet[Cooperati
     return cooperatives
 
 
-def certification_expiring_list(
-    *, within_days: int = 60, today: datetime.date | None = None
-) -> QuerySet[Certification]:
+def certification_expiring_list(*, within_days: int) -> QuerySet[Certification]:
     """Return certifications valid today whose validity ends within the given days."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     return (
         Certification.objects.valid_on(today)
         .filter(valid_until__lte=today + datetime.timedelta(days=within_days))
