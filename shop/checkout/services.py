@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from shop.payments.types import PaymentError, PaymentRequest, PaymentStatus
 
 logger = logging.getLogger(__name__)
 
+Applicator = get_class("offer.applicator", "Applicator")
 Basket = get_model("basket", "Basket")
 ShippingAddress = get_model("order", "ShippingAddress")
 Order = get_model("order", "Order")
@@ -133,16 +135,50 @@ def _intent_release(payment: CheckoutPayment) -> None:
         logger.info("Intent %s was not cancellable", payment.reference)
 
 
-def _checkout_load(payment: CheckoutPayment):
+def basket_for_placement(*, payment: CheckoutPayment, user, basket=None):
+    """The checkout's basket with strategy and offers, loaded in few queries.
+
+    The browser passes its request basket (already priced); the webhook loads
+    it from the database with the lines' stock records prefetched.
+    """
+    if basket is not None and basket.pk == payment.basket_id:
+        return basket
+    basket = Basket.objects.filter(pk=payment.basket_id).first()
+    if basket is None or basket.status not in (Basket.OPEN, Basket.FROZEN):
+        raise CheckoutRefused(_("Your basket was already ordered or has expired."))
+    basket.strategy = Selector().strategy(user=user)
+    basket_lines_prefetch(basket=basket)
+    Applicator().apply(basket, user, None)
+    return basket
+
+
+def basket_lines_prefetch(*, basket) -> None:
+    """Load what pricing, availability and allocation read per line, in bulk.
+
+    Without it each line costs a stock-record and a product-class query every
+    time the strategy or the stock guard looks at it.
+    """
+    lines = list(basket.all_lines())
+    prefetch_related_objects(
+        lines, "product__product_class", "product__parent__product_class"
+    )
+    prefetch_related_objects([line.product for line in lines], "stockrecords")
+    prefetch_related_objects(
+        [line.stockrecord for line in lines if line.stockrecord_id],
+        "partner",
+        "product__product_class",
+        "product__parent__product_class",
+        "product__stockrecords",
+    )
+
+
+def _checkout_load(payment: CheckoutPayment, basket=None):
     """Rebuild basket, address, shipping method and totals from the snapshot."""
     data = payment.submission
     user = None
     if data.get("user_id"):
         user = get_user_model().objects.filter(pk=data["user_id"]).first()
-    basket = Basket.objects.filter(pk=payment.basket_id).first()
-    if basket is None or basket.status not in (Basket.OPEN, Basket.FROZEN):
-        raise CheckoutRefused(_("Your basket was already ordered or has expired."))
-    basket.strategy = Selector().strategy(user=user)
+    basket = basket_for_placement(payment=payment, user=user, basket=basket)
     if basket.is_empty:
         raise CheckoutRefused(_("Your basket is empty."))
     if basket_fingerprint(basket=basket) != data["basket"]:
@@ -173,13 +209,15 @@ def _checkout_load(payment: CheckoutPayment):
     return user, basket, address, method, charge, surcharges, total
 
 
-def order_place(*, payment: CheckoutPayment):
+def order_place(*, payment: CheckoutPayment, basket=None):
     """Place the order of a pending checkout payment, allocating stock under guard.
 
     Runs inside the caller's transaction; raises CheckoutRefused with a message
     for the shopper (stock gone, basket changed) and then nothing is written.
     """
-    user, basket, address, method, charge, surcharges, total = _checkout_load(payment)
+    user, basket, address, method, charge, surcharges, total = _checkout_load(
+        payment, basket
+    )
     store_id = payment.submission.get("store_id")
     if store_id:
         # Click & collect: the goods leave the chosen store's shelves.
@@ -227,13 +265,13 @@ def order_place(*, payment: CheckoutPayment):
     return order
 
 
-def offline_checkout_place(*, payment: CheckoutPayment):
+def offline_checkout_place(*, payment: CheckoutPayment, basket=None):
     """Place a cash-on-delivery or pay-at-pickup order (no money moves yet)."""
     with transaction.atomic():
         payment = CheckoutPayment.objects.select_for_update().get(pk=payment.pk)
         if payment.order_id:
             return payment.order
-        return order_place(payment=payment)
+        return order_place(payment=payment, basket=basket)
 
 
 def card_checkout_authorize(*, payment: CheckoutPayment, token: str):
@@ -252,7 +290,7 @@ def card_checkout_authorize(*, payment: CheckoutPayment, token: str):
     return result
 
 
-def card_checkout_complete(*, payment: CheckoutPayment):
+def card_checkout_complete(*, payment: CheckoutPayment, basket=None):
     """Check the intent against the checkout, place the order, then capture.
 
     Refusal (amount, currency or order mismatch; stock gone; basket changed)
@@ -261,14 +299,16 @@ def card_checkout_complete(*, payment: CheckoutPayment):
     gateway = gateway_for(Method.CARD)
     with transaction.atomic():
         payment = CheckoutPayment.objects.select_for_update().get(pk=payment.pk)
-        refusal = None if payment.order_id else _card_order_place(payment, gateway)
+        refusal = (
+            None if payment.order_id else _card_order_place(payment, gateway, basket)
+        )
     if refusal:
         raise CheckoutRefused(refusal)
     card_payment_capture(payment=payment)
     return payment.order
 
 
-def _card_order_place(payment: CheckoutPayment, gateway) -> str | None:
+def _card_order_place(payment: CheckoutPayment, gateway, basket) -> str | None:
     """Place the order of an authorised intent; return a refusal message if not."""
     if payment.status != Status.PENDING or not payment.reference:
         return _("This payment was already closed; nothing more was charged.")
@@ -288,7 +328,7 @@ def _card_order_place(payment: CheckoutPayment, gateway) -> str | None:
         return _refuse(payment, gateway, _("The payment does not match your order."))
     try:
         with transaction.atomic():
-            order = order_place(payment=payment)
+            order = order_place(payment=payment, basket=basket)
             payment_event_record(
                 order=order,
                 kind=EventKind.AUTHORISED,

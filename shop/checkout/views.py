@@ -131,6 +131,11 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
             return redirect("checkout:payment-method")
         return super().get(request, *args, **kwargs)
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST":
+            services.basket_lines_prefetch(basket=request.basket)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_skip_conditions(self, request):
         return []
 
@@ -181,7 +186,9 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
         if option.code == Method.CARD:
             return self.pay_by_card(payment, token)
         try:
-            order = services.offline_checkout_place(payment=payment)
+            order = services.offline_checkout_place(
+                payment=payment, basket=self.request.basket
+            )
         except services.CheckoutRefused as refusal:
             return self.render_preview(request, error=str(refusal))
         return self.order_placed(order)
@@ -226,7 +233,9 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
 def complete_card_checkout(view, payment):
     """Finish a card checkout from the browser and answer with the next page."""
     try:
-        order = services.card_checkout_complete(payment=payment)
+        order = services.card_checkout_complete(
+            payment=payment, basket=view.request.basket
+        )
     except services.CheckoutRefused as refusal:
         messages.error(view.request, str(refusal))
         return redirect("checkout:preview")
