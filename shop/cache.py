@@ -160,15 +160,31 @@ class AnonymousPageCacheMiddleware:
         timeout = getattr(settings, "PAGE_CACHE_SECONDS", 0)
         if not timeout or request.method != "GET" or not request_is_shareable(request):
             return self.get_response(request)
-        key = catalogue_cache_key("page", request.get_host(), request.get_full_path())
-        stored = cache.get(key)
-        if stored is not None:
+        # The page is stored with the catalogue version it was rendered at, under
+        # a key without it, so one round trip fetches both.
+        key = _page_key(request)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or catalogue_version()
+        stored = found.get(key)
+        if stored is not None and stored["version"] == version:
             return _rebuild(request, stored)
         response = self.get_response(request)
         session = getattr(request, "session", None)
         if _response_is_shareable(response) and not (session and session.modified):
-            cache.set(key, _freeze(request, response), timeout)
+            cache.set(key, {**_freeze(request, response), "version": version}, timeout)
         return response
+
+
+def _page_key(request) -> str:
+    path = f"{request.get_host()}{request.get_full_path()}"
+    return ":".join(
+        [
+            "page",
+            timezone.localdate().isoformat(),
+            get_language() or "",
+            hashlib.blake2b(path.encode(), digest_size=16).hexdigest(),
+        ]
+    )
 
 
 def _freeze(request, response) -> dict:

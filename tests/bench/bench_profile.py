@@ -32,22 +32,29 @@ def main(paths: list[str]) -> int:
         from django.test.utils import CaptureQueriesContext
 
         client = Client(HTTP_HOST="127.0.0.1")
+
+        def get(path):
+            # No cookies kept between requests, like the load generator.
+            client.cookies.clear()
+            return client.get(path)
+
         count = int(os.environ.get("BENCH_PROFILE_REQUESTS") or 20)
         for path in paths:
-            first = client.get(path)
+            first = get(path)
             with CaptureQueriesContext(connection) as queries:
-                client.get(path)
+                get(path)
             profiler = Profiler()
             started = time.perf_counter()
             with profiler:
                 for _ in range(count):
-                    client.get(path)
+                    get(path)
             elapsed = (time.perf_counter() - started) / count * 1000
             print(
                 f"== {path}: status {first.status_code}, {len(queries)} queries, "
                 f"{elapsed:.1f} ms per render"
             )
-            print(profiler.output_text(unicode=True, color=False, show_all=False))
+            show_all = os.environ.get("BENCH_PROFILE_ALL") == "1"
+            print(profiler.output_text(unicode=True, color=False, show_all=show_all))
         return 0
     finally:
         engine.stop()
