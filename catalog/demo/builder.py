@@ -7,7 +7,6 @@ by slug, SKU, code or email, so building twice gives the same database.
 """
 
 import datetime
-import importlib.util
 import io
 import time
 import zlib
@@ -40,6 +39,7 @@ from catalog.models import (
     ProductClass,
     ProductImage,
 )
+from cms.demo import build_demo_pages
 from shop.partner.models import Partner, StockRecord
 
 SOURCES = Path(__file__).resolve().parent
@@ -396,9 +396,4 @@ def _office_staff_group() -> Group:
 
 def _build_cms_pages(stdout):
     """Let the CMS add its demo pages (stores, cooperative stories, articles)."""
-    if importlib.util.find_spec("cms.demo") is None:
-        stdout.write(f"  {_('CMS pages: skipped, cms.demo does not exist yet.')}")
-        return
-    from cms.demo import build_demo_pages
-
     build_demo_pages(stdout=stdout)
