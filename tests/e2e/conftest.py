@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -18,9 +19,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+E2E_DIR = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items):
+    # The hook sees the whole session's items, not just this folder's.
     for item in items:
-        item.add_marker(pytest.mark.e2e)
+        if E2E_DIR in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
