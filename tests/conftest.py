@@ -43,3 +43,12 @@ def local_stripe():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache so cached pages never leak across tests."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
