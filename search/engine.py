@@ -5,6 +5,7 @@ namespace (`dsl`), the client, and helpers that turn every transport or API erro
 into `SearchUnavailable`, so callers degrade on one exception type.
 """
 
+import logging
 from collections.abc import Iterable, Iterator
 from functools import cache
 
@@ -14,6 +15,8 @@ from elasticsearch import dsl as dsl  # re-exported for search.documents/queries
 from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
 ENGINE_ERRORS = (ApiError, TransportError, BulkIndexError)
+
+logger = logging.getLogger(__name__)
 
 
 class SearchUnavailable(Exception):
@@ -63,6 +66,8 @@ def bulk(actions: Iterable[dict], *, chunk_size: int = 1000) -> Iterator[bool]:
         ):
             if not ok and item.get("delete", {}).get("status") == 404:
                 ok = True
+            if not ok:
+                logger.warning("Search engine refused a document: %s", item)
             yield ok
     except ENGINE_ERRORS as exc:
         raise SearchUnavailable(str(exc)) from exc
