@@ -22,7 +22,7 @@ errorlog = "-"
 
 
 def worker_exit(server, worker):
-    """Write the product views still buffered in this worker."""
-    from shop.analytics.services import product_views_flush
+    """Write the product counters still buffered in this worker."""
+    from shop.analytics.services import product_counters_flush
 
-    product_views_flush()
+    product_counters_flush()

@@ -1,18 +1,27 @@
-"""Signal receivers that buffer product views and flush them after responses."""
+"""Signal receivers that buffer product counters and flush them after responses."""
 
-from shop.analytics.services import product_view_record, product_views_flush_if_due
+from shop.analytics.services import (
+    product_basket_addition_record,
+    product_counters_flush_if_due,
+    product_view_record,
+)
+
+
+def _user_id(user):
+    return user.pk if user and user.is_authenticated else None
 
 
 def buffer_product_view(sender, product, user, **kwargs):
-    if kwargs.get("raw", False):
-        return
-    product_view_record(
-        product_id=product.pk,
-        user_id=user.pk if user and user.is_authenticated else None,
-    )
+    if not kwargs.get("raw", False):
+        product_view_record(product_id=product.pk, user_id=_user_id(user))
 
 
-def flush_due_product_views(sender, **kwargs):
+def buffer_basket_addition(sender, product, user, **kwargs):
+    if not kwargs.get("raw", False):
+        product_basket_addition_record(product_id=product.pk, user_id=_user_id(user))
+
+
+def flush_due_counters(sender, **kwargs):
     # request_finished fires when the server closes the response, once the
     # client has it: the write never adds to a page's latency.
-    product_views_flush_if_due()
+    product_counters_flush_if_due()

@@ -1,7 +1,7 @@
-"""Product view counters: buffered in memory, written in batches.
+"""Product view and basket-addition counters: buffered in memory, written in batches.
 
 Counts live in the worker's memory for at most ANALYTICS_FLUSH_SECONDS (a crash
-loses at most that many seconds of views: they are advisory statistics, not
+loses at most that many seconds of counts: they are advisory statistics, not
 orders). Each worker flushes its own buffer, so any number of processes is safe.
 """
 
@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _flushing = threading.Lock()
-_views: Counter = Counter()
+# (ProductRecord field, product id) and (UserRecord field, user id) -> count
+_product_counts: Counter = Counter()
+_user_counts: Counter = Counter()
 _user_views: list[tuple[int, int]] = []
 _last_flush = time.monotonic()
 
@@ -28,80 +30,87 @@ _last_flush = time.monotonic()
 def product_view_record(*, product_id: int, user_id: int | None) -> None:
     """Count one view of a product (and remember who saw it, if signed in)."""
     with _lock:
-        _views[product_id] += 1
+        _product_counts["num_views", product_id] += 1
         if user_id is not None:
+            _user_counts["num_product_views", user_id] += 1
             _user_views.append((product_id, user_id))
 
 
-def product_views_flush_if_due() -> None:
+def product_basket_addition_record(*, product_id: int, user_id: int | None) -> None:
+    """Count one addition of a product to a basket."""
+    with _lock:
+        _product_counts["num_basket_additions", product_id] += 1
+        if user_id is not None:
+            _user_counts["num_basket_additions", user_id] += 1
+
+
+def product_counters_flush_if_due() -> None:
     interval = getattr(settings, "ANALYTICS_FLUSH_SECONDS", 5)
     if time.monotonic() - _last_flush >= interval:
-        product_views_flush()
+        product_counters_flush()
 
 
-def product_views_flush() -> int:
-    """Write the buffered views in one transaction; return how many were written."""
+def product_counters_flush() -> int:
+    """Write the buffered counts in one transaction; return how many were written."""
     global _last_flush
     # Another thread of this worker is already writing: it will take ours next time.
     if not _flushing.acquire(blocking=False):
         return 0
     try:
         with _lock:
-            views, user_views = Counter(_views), list(_user_views)
-            _views.clear()
+            buffered = Counter(_product_counts), Counter(_user_counts), _user_views[:]
+            _product_counts.clear()
+            _user_counts.clear()
             _user_views.clear()
             _last_flush = time.monotonic()
-        if not views:
+        if not buffered[0]:
             return 0
         try:
-            return _write(views, user_views)
+            return _write(*buffered)
         except DatabaseError:
-            logger.exception("Could not write %d product views", views.total())
+            logger.exception("Could not write %d product events", buffered[0].total())
             with _lock:
-                _views.update(views)
-                _user_views.extend(user_views)
+                _product_counts.update(buffered[0])
+                _user_counts.update(buffered[1])
+                _user_views.extend(buffered[2])
             return 0
     finally:
         _flushing.release()
 
 
-def _write(views: Counter, user_views: list[tuple[int, int]]) -> int:
-    product_model = get_model("catalogue", "Product")
-    record_model = get_model("analytics", "ProductRecord")
-    user_record_model = get_model("analytics", "UserRecord")
-    user_view_model = get_model("analytics", "UserProductView")
-    # Products deleted since they were viewed are dropped.
-    existing = set(
-        product_model.objects.filter(pk__in=list(views)).values_list("pk", flat=True)
-    )
-    # So are views of users deleted meanwhile.
-    users = set(
-        get_user_model()
-        .objects.filter(pk__in={user_id for _, user_id in user_views})
+def _write(
+    product_counts: Counter, user_counts: Counter, user_views: list[tuple[int, int]]
+) -> int:
+    product_record = get_model("analytics", "ProductRecord")
+    user_record = get_model("analytics", "UserRecord")
+    user_view = get_model("analytics", "UserProductView")
+    # Counts of products or users deleted since are dropped.
+    products = set(
+        get_model("catalogue", "Product")
+        .objects.filter(pk__in={pk for _, pk in product_counts})
         .values_list("pk", flat=True)
     )
-    user_views = [
-        (product_id, user_id)
-        for product_id, user_id in user_views
-        if product_id in existing and user_id in users
-    ]
-    per_user = Counter(user_id for _, user_id in user_views)
+    users = set(
+        get_user_model()
+        .objects.filter(pk__in={pk for _, pk in user_counts})
+        .values_list("pk", flat=True)
+    )
+    written = 0
     with transaction.atomic():
         # Sorted, so concurrent flushes take row locks in the same order.
-        for product_id in sorted(existing):
-            _add(record_model, "num_views", views[product_id], product_id=product_id)
-        for user_id in sorted(per_user):
-            _add(
-                user_record_model,
-                "num_product_views",
-                per_user[user_id],
-                user_id=user_id,
-            )
-        user_view_model.objects.bulk_create(
-            user_view_model(product_id=product_id, user_id=user_id)
+        for (field, pk), count in sorted(product_counts.items()):
+            if pk in products:
+                _add(product_record, field, count, product_id=pk)
+                written += count
+        for (field, pk), count in sorted(user_counts.items()):
+            if pk in users:
+                _add(user_record, field, count, user_id=pk)
+        user_view.objects.bulk_create(
+            user_view(product_id=product_id, user_id=user_id)
             for product_id, user_id in user_views
+            if product_id in products and user_id in users
         )
-    return sum(views[product_id] for product_id in existing)
+    return written
 
 
 def _add(model, field: str, amount: int, **lookup) -> None:

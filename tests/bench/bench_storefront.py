@@ -450,6 +450,32 @@ def check_content(base_url: str, target: Target) -> str | None:
     return target.check(body)
 
 
+def check_static(base_url: str) -> dict:
+    """Tell whether the home page's stylesheet is compressed and cached for long."""
+    _, _, body = request("GET", base_url, "/fr/")
+    found = re.search(r'<link[^>]+href="(/static/[^"]+\.css)"', body)
+    if not found:
+        return {"asset": None, "ok": False, "note": "no stylesheet on the home page"}
+    parts = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", found[1], headers={"Accept-Encoding": "gzip, br"})
+        response = connection.getresponse()
+        response.read()
+        encoding = response.getheader("Content-Encoding")
+        cache_control = response.getheader("Cache-Control") or ""
+    finally:
+        connection.close()
+    max_age = re.search(r"max-age=(\d+)", cache_control)
+    long_lived = bool(max_age) and int(max_age[1]) >= 365 * 24 * 3600
+    return {
+        "asset": found[1],
+        "content_encoding": encoding,
+        "cache_control": cache_control,
+        "ok": response.status == 200 and bool(encoding) and long_lived,
+    }
+
+
 # --- Load ------------------------------------------------------------------------
 
 
@@ -588,6 +614,13 @@ def main() -> int:
         services.append(server)
         server.wait_ready()
 
+        static = check_static(server.url)
+        say(
+            f"Static files: {static.get('asset')} "
+            f"{static.get('content_encoding') or 'uncompressed'}, "
+            f"Cache-Control: {static.get('cache_control') or '-'} "
+            f"→ {'PASS' if static['ok'] else 'FAIL'}"
+        )
         targets = discover_targets(server.url)
         results = []
         for target in targets:
@@ -605,6 +638,7 @@ def main() -> int:
             "cpus": os.cpu_count(),
             "cache": env["CACHE_URL"],
             "catalogue": spec,
+            "static": static,
             "results": [asdict(r) for r in results],
         }
         out = BENCH_DIR / "results" / f"{run_id}.json"

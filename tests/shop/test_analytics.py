@@ -1,15 +1,16 @@
-"""Product view counters written out of the request (shop/analytics)."""
+"""Product counters written out of the request (shop/analytics)."""
 
 import threading
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 from oscar.apps.analytics.models import ProductRecord, UserProductView, UserRecord
 from oscar.test.factories import UserFactory
 
-from shop.analytics.services import product_view_record, product_views_flush
+from shop.analytics.services import product_counters_flush, product_view_record
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 def empty_buffer(settings):
     """Start from an empty buffer that only the test flushes."""
     settings.ANALYTICS_FLUSH_SECONDS = 3600
-    product_views_flush()
+    product_counters_flush()
     with translation.override("en"):
         yield
 
@@ -42,7 +43,7 @@ def test_viewing_a_product_page_writes_nothing_during_the_request(client, amlou)
     writes = [q["sql"] for q in queries if q["sql"].lstrip().startswith(WRITES)]
     assert writes == []
     assert not ProductRecord.objects.filter(product=amlou).exists()
-    assert product_views_flush() == 2
+    assert product_counters_flush() == 2
 
 
 def test_views_are_counted_once_flushed(client, amlou):
@@ -50,11 +51,11 @@ def test_views_are_counted_once_flushed(client, amlou):
     for _ in range(3):
         client.get(amlou.get_absolute_url())
 
-    assert product_views_flush() == 3
+    assert product_counters_flush() == 3
     assert ProductRecord.objects.get(product=amlou).num_views == 3
 
     client.get(amlou.get_absolute_url())
-    product_views_flush()
+    product_counters_flush()
     assert ProductRecord.objects.get(product=amlou).num_views == 4
 
 
@@ -64,10 +65,24 @@ def test_a_signed_in_customer_view_is_remembered(client, amlou):
     client.force_login(customer)
 
     client.get(amlou.get_absolute_url())
-    product_views_flush()
+    product_counters_flush()
 
     assert UserProductView.objects.filter(user=customer, product=amlou).count() == 1
     assert UserRecord.objects.get(user=customer).num_product_views == 1
+
+
+def test_basket_additions_are_counted_out_of_the_request(client, amlou):
+    """Adding to the basket writes no counter during the request; the flush does."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("basket:add", kwargs={"pk": amlou.pk}), {"quantity": 1}
+        )
+
+    assert response.status_code == 302
+    counters = [q["sql"] for q in queries if "analytics_" in q["sql"]]
+    assert counters == []
+    assert product_counters_flush() == 1
+    assert ProductRecord.objects.get(product=amlou).num_basket_additions == 1
 
 
 def test_views_are_written_after_the_response_when_due(client, amlou, settings):
@@ -86,7 +101,7 @@ def test_views_of_a_product_deleted_meanwhile_are_dropped(amlou):
     product_view_record(product_id=other.pk, user_id=None)
     amlou.delete()
 
-    assert product_views_flush() == 1
+    assert product_counters_flush() == 1
     assert ProductRecord.objects.get(product=other).num_views == 1
     assert not ProductRecord.objects.filter(product_id=amlou.pk).exists()
 
@@ -104,5 +119,5 @@ def test_concurrent_views_are_all_counted(amlou):
     for thread in threads:
         thread.join()
 
-    product_views_flush()
+    product_counters_flush()
     assert ProductRecord.objects.get(product=amlou).num_views == 2000
