@@ -61,6 +61,17 @@ def stripe_get(path: str) -> dict:
         return json.loads(response.read())
 
 
+def stripe_list(path: str) -> list[dict]:
+    """Every object of a localstripe list endpoint, page after page."""
+    objects, after = [], ""
+    while True:
+        page = stripe_get(f"{path}?limit=100{after}")
+        objects.extend(page["data"])
+        if not page["has_more"]:
+            return objects
+        after = f"&starting_after={page['data'][-1]['id']}"
+
+
 def stripe_post(path: str, data: dict | None = None) -> dict:
     request = urllib.request.Request(  # noqa: S310
         f"{settings.STRIPE_API_BASE}{path}",
