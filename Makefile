@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/terroir
 
-.PHONY: install run test test-sqlite test-postgres lint format check chromium lock messages bench bench-search wrk clean
+.PHONY: install run test test-sqlite test-postgres lint format check chromium axe lock messages bench bench-search wrk clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -21,7 +21,7 @@ run: install
 	$(PY) manage.py demo_server
 
 ## Run the whole suite: SQLite, then the PostgreSQL-only concurrency tests.
-test: install chromium
+test: install chromium axe
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres TEST_ARGS="-m postgres"
 
@@ -42,6 +42,12 @@ format: install
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+## axe-core (accessibility checks in the browser tests), pinned, from the npm registry.
+AXE_VERSION := 4.14.1
+axe:
+	@test -f var/npm/node_modules/axe-core/axe.min.js || \
+	  npm install --prefix var/npm --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
 
 ## Browser tests use Debian's chromium; never a downloaded browser.
 chromium:
