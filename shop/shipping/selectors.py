@@ -14,7 +14,9 @@ from shop.shipping.methods import (
 from shop.shipping.models import ColdChainCity, normalise_city
 
 DOMESTIC_COUNTRY = "MA"
-# Used for products without a "weight" attribute (kg).
+# Product attributes giving the net weight in grams (catalogue product classes).
+WEIGHT_ATTRIBUTES = ["weight_g", "volume_ml"]
+# Kilograms assumed for a product without either attribute.
 DEFAULT_ITEM_WEIGHT = Decimal("0.5")
 
 
@@ -42,15 +44,25 @@ def basket_facts_get(*, basket) -> BasketFacts:
     quantities: dict[int, int] = {}
     for line in lines:
         quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
-    weights = {
-        row.product_id: row.value_float
-        for row in attribute_value.objects.filter(
-            product_id__in=quantities, attribute__code="weight"
-        ).only("product_id", "value_float")
-    }
+    grams: dict[int, int] = {}
+    # Net weight in grams; liquids only state their volume (1 ml ≈ 1 g).
+    for row in (
+        attribute_value.objects.filter(
+            product_id__in=quantities, attribute__code__in=WEIGHT_ATTRIBUTES
+        )
+        .order_by("attribute__code")  # weight_g before volume_ml
+        .values_list("product_id", "value_integer")
+    ):
+        if row[1]:
+            grams.setdefault(row[0], row[1])
     weight = sum(
         (
-            Decimal(str(weights.get(product_id) or DEFAULT_ITEM_WEIGHT)) * quantity
+            (
+                Decimal(grams[product_id]) / 1000
+                if product_id in grams
+                else DEFAULT_ITEM_WEIGHT
+            )
+            * quantity
             for product_id, quantity in quantities.items()
         ),
         Decimal("0"),
