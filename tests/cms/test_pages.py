@@ -231,3 +231,12 @@ def test_other_products_do_not_change_block_lookup(showcase):
         "Dattes Majhoul 1 kg",
         "Safran de Taliouine 1 g",
     ]
+
+
+def test_product_page_links_back_to_its_cooperative_page(client, showcase):
+    """A product page links to its cooperative's showcase page in the same language."""
+    html = client.get(showcase.product.get_absolute_url()).content.decode()
+    assert 'href="/fr/cooperatives/souktana/"' in html
+    with translation.override("ar"):
+        arabic_url = showcase.product.get_absolute_url()
+    assert 'href="/ar/cooperatives/souktana/"' in client.get(arabic_url).content.decode()
