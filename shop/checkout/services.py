@@ -353,36 +353,38 @@ def _refuse(payment: CheckoutPayment, gateway, message: str) -> str:
 
 
 def card_payment_capture(*, payment: CheckoutPayment) -> None:
-    """Capture a placed card order's intent once; flag the order if it fails."""
-    order = payment.order
-    if order is None or payment_event_total(order=order, kind=EventKind.CAPTURED):
-        return
+    """Capture a placed card order's intent once; flag the order if it fails.
+
+    The browser and the webhook may both get here: the row lock serialises
+    them and the recorded capture event makes the second one a no-op.
+    """
     gateway = gateway_for(Method.CARD)
-    try:
-        result = gateway.retrieve(payment.reference)
-        if result.status == PaymentStatus.AUTHORIZED:
-            result = gateway.capture(payment.reference)
-    except PaymentError as error:
-        result = None
-        reason = str(error)
-    if result is not None and result.status == PaymentStatus.CAPTURED:
-        with transaction.atomic():
-            locked = Order.objects.select_for_update().get(pk=order.pk)
-            if not payment_event_total(order=locked, kind=EventKind.CAPTURED):
+    with transaction.atomic():
+        payment = CheckoutPayment.objects.select_for_update().get(pk=payment.pk)
+        order = payment.order
+        if order is None or payment_event_total(order=order, kind=EventKind.CAPTURED):
+            return
+        try:
+            result = gateway.retrieve(payment.reference)
+            if result.status == PaymentStatus.AUTHORIZED:
+                result = gateway.capture(payment.reference)
+        except PaymentError as error:
+            reason = str(error)
+        else:
+            if result.status == PaymentStatus.CAPTURED:
                 payment_event_record(
-                    order=locked,
+                    order=order,
                     kind=EventKind.CAPTURED,
                     amount=result.amount,
                     reference=result.reference,
                 )
-        return
-    if result is not None:
-        reason = _("The card payment could not be captured (status %(status)s).") % {
-            "status": result.status
-        }
-    CheckoutPayment.objects.filter(pk=payment.pk).update(
-        status=Status.NEEDS_ATTENTION, attention_reason=reason
-    )
+                return
+            reason = _(
+                "The card payment could not be captured (status %(status)s)."
+            ) % {"status": result.status}
+        payment.status = Status.NEEDS_ATTENTION
+        payment.attention_reason = reason
+        payment.save(update_fields=["status", "attention_reason", "updated"])
 
 
 def order_confirmation_send(*, order, language: str) -> None:

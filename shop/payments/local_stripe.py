@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,20 @@ def start(log_path: Path, port: int | None = None, wait: float = 20.0) -> LocalS
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"localstripe did not answer on {url}; see {log_path}")
+
+
+def webhook_register(
+    *, server_url: str, target_url: str, secret: str, events: list[str]
+) -> None:
+    """Ask localstripe to sign and send these events to our webhook endpoint."""
+    fields = [("url", target_url), ("secret", secret)]
+    fields += [("events[]", event) for event in events]
+    request = urllib.request.Request(  # noqa: S310 (loopback URL we started)
+        f"{server_url}/_config/webhooks/terroir",
+        data=urllib.parse.urlencode(fields).encode(),
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=5).close()  # noqa: S310
 
 
 def main() -> None:

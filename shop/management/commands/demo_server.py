@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 
 from search import local_engine
 from shop.payments import local_stripe
+from shop.payments.webhooks import HANDLED_TYPES
 
 DEMO_LOGINS = [
     ("office staff (dashboard + Wagtail admin)", "office@terroir.ma", "terroir-office"),
@@ -46,6 +47,12 @@ class Command(BaseCommand):
                 )
                 started.append(stripe)
                 env["STRIPE_API_BASE"] = stripe.url
+                local_stripe.webhook_register(
+                    server_url=stripe.url,
+                    target_url=f"http://127.0.0.1:{port}/payments/stripe/webhook/",
+                    secret=settings.STRIPE_WEBHOOK_SECRET,
+                    events=sorted(HANDLED_TYPES),
+                )
 
             self._manage(env, "migrate", "--no-input", "-v", "0")
             if not skip_demo:
