@@ -56,14 +56,17 @@ def locales() -> dict[str, Locale]:
     }
 
 
+def root_page() -> Page:
+    """Return Wagtail's root page, recreating it after a transactional flush."""
+    return Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locales()["fr"])
+    )
+
+
 def site_home(**fields) -> HomePage:
     """Create a French home page and make it the default site's root."""
-    fr = locales()["fr"]
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root", locale=fr)
-    )
-    home = HomePage(slug="accueil", locale=fr, **fields)
-    root.add_child(instance=home)
+    home = HomePage(slug="accueil", locale=locales()["fr"], **fields)
+    root_page().add_child(instance=home)
     Site.objects.update_or_create(
         is_default_site=True,
         defaults={"hostname": "localhost", "port": 80, "root_page": home},

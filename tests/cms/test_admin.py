@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from oscar.test.factories import UserFactory
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.models import (
@@ -16,7 +16,7 @@ from cms.models import (
     StoreIndexPage,
     StorePage,
 )
-from tests.cms.builders import site_home
+from tests.cms.builders import locales, root_page, site_home
 from tests.factories import (
     CooperativeFactory,
     PilotStoreFactory,
@@ -32,7 +32,7 @@ def editor():
     """A member of the office's editors: admin access, may add and publish pages."""
     group = Group.objects.create(name="Éditeurs Terroir")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
-    root = Page.get_first_root_node()
+    root = root_page()
     for codename in ("add_page", "change_page", "publish_page"):
         GroupPagePermission.objects.create(
             group=group, page=root, permission=Permission.objects.get(codename=codename)
@@ -90,7 +90,7 @@ def test_editor_creates_and_publishes_every_page_type(client, editor):
     cooperative = CooperativeFactory()
     product = ProductFactory(cooperative=cooperative)
     client.force_login(editor)
-    root = Page.get_first_root_node()
+    root = root_page()
 
     post_new_page(
         client,
@@ -198,3 +198,23 @@ def test_editor_previews_a_draft_before_publishing(client, editor):
     assert 'class="site-footer"' in preview
     page.refresh_from_db()
     assert page.intro == "Ancien texte"
+
+
+def test_editor_translates_a_page_into_arabic(client, editor):
+    """An editor with the translate permission copies a French page into Arabic."""
+    editor.user_permissions.add(Permission.objects.get(codename="submit_translation"))
+    home = site_home(title="Accueil")
+    ar = locales()["ar"]
+    client.force_login(editor)
+
+    response = client.post(
+        f"/cms/translation/submit/page/{home.pk}/", {"locales": [ar.pk]}, follow=True
+    )
+
+    translation = home.get_translation(ar)
+    assert translation.title == "Accueil"
+    assert not translation.live  # a draft the editor now translates and publishes
+    assert response.redirect_chain[-1][0] == f"/cms/pages/{translation.pk}/edit/"
+    assert "La page &#x27;Accueil&#x27; a été crée avec succès en Arabe" in (
+        response.content.decode()
+    )

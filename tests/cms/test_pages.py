@@ -239,4 +239,6 @@ def test_product_page_links_back_to_its_cooperative_page(client, showcase):
     assert 'href="/fr/cooperatives/souktana/"' in html
     with translation.override("ar"):
         arabic_url = showcase.product.get_absolute_url()
-    assert 'href="/ar/cooperatives/souktana/"' in client.get(arabic_url).content.decode()
+    assert (
+        'href="/ar/cooperatives/souktana/"' in client.get(arabic_url).content.decode()
+    )
