@@ -272,6 +272,17 @@ def _links_at_least(count: int, what: str):
     return check
 
 
+def _engine_listing(check):
+    """A listing check that also refuses the search engine's database fallback."""
+
+    def engine_check(body):
+        if "search-notice--degraded" in body:
+            return "search engine unavailable: served the database fallback"
+        return check(body)
+
+    return engine_check
+
+
 def _contains(text: str):
     def check(body):
         if html.escape(text) not in body and text not in body:
@@ -343,7 +354,7 @@ def discover_targets(base_url: str) -> list[Target]:
                 Target(
                     "category",
                     category.get_absolute_url(),
-                    _links_at_least(20, "product cards"),
+                    _engine_listing(_links_at_least(20, "product cards")),
                     note=f"{category.name}: {category.size} products",
                 )
             )
@@ -358,7 +369,9 @@ def discover_targets(base_url: str) -> list[Target]:
             Target("product", product.get_absolute_url(), _contains(product.title))
         )
         search = "/fr/shop/search/?q=argan"
-        targets.append(Target("search", search, _links_at_least(1, "results")))
+        targets.append(
+            Target("search", search, _engine_listing(_links_at_least(1, "results")))
+        )
         targets.append(_wagtail_target("cooperative", "CooperativePage"))
         targets.append(_wagtail_target("store", "StorePage"))
         autocomplete = "/fr/shop/search/autocomplete/?q=arg"
