@@ -1,10 +1,15 @@
 """Caching of catalogue data and anonymous pages, invalidated by a version key.
 
-Every key embeds `catalogue_version()`, bumped after commit whenever a product,
-stock record, certification, cooperative, category or CMS page changes (see
-shop/receivers.py), and today's local date, so a certification that expires at
-midnight disappears with the first request of the next day. Stale entries are
-never invalidated one by one: they stop being read and expire after their TTL.
+Every entry is tied to `catalogue_version()`, bumped after commit whenever a
+product, stock record, certification, cooperative, category or CMS page changes
+(see shop/receivers.py), and to today's local date, so a certification that
+expires at midnight disappears with the first request of the next day. Stale
+entries are never invalidated one by one: they stop being read and expire.
+
+Page owners can cache fragments with Django's tag and the context variable
+`catalogue_version` (version and date), adding the language:
+`{% cache 300 product_card product.pk catalogue_version LANGUAGE_CODE %}`;
+and data with `catalogue_cached("name", *parts, compute=...)`.
 
 Documented delays: a change saved through the ORM shows on the next request;
 a bulk `QuerySet.update()` that sends no signal shows within
@@ -96,7 +101,11 @@ def catalogue_version_context(request):
 
     Lazy, so templates that do not use it cost no cache read.
     """
-    return {"catalogue_version": SimpleLazyObject(catalogue_version)}
+    return {
+        "catalogue_version": SimpleLazyObject(
+            lambda: f"{catalogue_version()}-{timezone.localdate().isoformat()}"
+        )
+    }
 
 
 def _shareable_cookies() -> set[str]:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.template import RequestContext, Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -162,6 +163,30 @@ def test_a_cached_form_carries_a_csrf_token_for_its_own_visitor(db):
 
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_a_cached_fragment_follows_the_catalogue(rf, saffron, commit):
+    """A fragment cached with `catalogue_version` is re-rendered after a change."""
+    template = Template(
+        "{% load cache %}{% cache 300 price product.pk catalogue_version %}"
+        "{{ price }}{% endcache %}"
+    )
+
+    def render(price):
+        context = RequestContext(rf.get("/"), {"product": saffron, "price": price})
+        return template.render(context)
+
+    assert render("120.00") == "120.00"
+    assert render("99.50") == "120.00"
+    stockrecord = saffron.stockrecords.get()
+
+    def reprice():
+        stockrecord.price = "99.50"
+        stockrecord.save()
+
+    commit(reprice)
+
+    assert render("99.50") == "99.50"
 
 
 def test_catalogue_data_is_recomputed_after_a_bump():
