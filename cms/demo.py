@@ -7,6 +7,8 @@ updated and republished. Content comes from cms/demo_pages.yaml.
 
 import datetime
 import json
+import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -268,12 +270,24 @@ def _articles(indexes, spec):
     return len(spec["items"])
 
 
+@contextmanager
+def _quiet_page_log():
+    """Silence Wagtail's per-page "Published" log lines; the steps report instead."""
+    logger = logging.getLogger("wagtail")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def build_demo_pages(stdout) -> None:
     """Build (or refresh) the home, stores, cooperatives and articles in fr/ar/en."""
     data = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
     for code in ("fr", *TRANSLATIONS):
         Locale.objects.get_or_create(language_code=code)
-    with transaction.atomic():
+    with _quiet_page_log(), transaction.atomic():
         stdout.write("Showcase pages: home…")
         home = _home(data["home"], Locale.objects.get(language_code="fr"))
         homes = _in_every_language(
