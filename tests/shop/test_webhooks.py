@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import time
+import urllib.request
 from decimal import Decimal
 
 import pytest
@@ -192,3 +193,45 @@ def test_failed_and_cancelled_intents_close_the_pending_payment(shopper, argan_o
     payment.refresh_from_db()
     assert payment.status == CheckoutPayment.Status.CANCELLED
     assert Order.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_localstripe_signed_webhooks_are_accepted(shopper, argan_oil, live_server):
+    """Events localstripe signs and sends itself pass the real verification."""
+    hook = f"{settings.STRIPE_API_BASE}/_config/webhooks/terroir-test"
+    local_stripe_webhook(
+        hook,
+        {
+            "url": f"{live_server.url}{WEBHOOK}",
+            "secret": settings.STRIPE_WEBHOOK_SECRET,
+            "events": ["payment_intent.succeeded"],
+        },
+    )
+    try:
+        card_checkout(shopper, argan_oil)
+        shopper.place(card=CARD_OK)
+        reference = Order.objects.get().checkout_payment.reference
+        deadline = time.monotonic() + 15
+        ours = StripeEvent.objects.filter(reference=reference)
+        while time.monotonic() < deadline and not ours.exists():
+            time.sleep(0.2)
+    finally:
+        # Stop deliveries to this test's server once it is gone.
+        local_stripe_webhook(
+            hook, {"url": "http://127.0.0.1:9/", "secret": "x", "events": []}
+        )
+
+    assert ours.get().type == "payment_intent.succeeded"
+    order = Order.objects.get()
+    assert order.payment_events.filter(event_type__code="captured").count() == 1
+    assert order.checkout_payment.status == CheckoutPayment.Status.PLACED
+
+
+def local_stripe_webhook(url: str, config: dict) -> None:
+    request = urllib.request.Request(  # noqa: S310
+        url,
+        data=json.dumps(config).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=5).close()  # noqa: S310
