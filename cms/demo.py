@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
 from catalog.models import Cooperative
@@ -192,7 +193,7 @@ def _store_fields(spec, code, city):
 def _stores(indexes, spec, stdout):
     stores = Partner.objects.filter(kind=Partner.Kind.PILOT_STORE).order_by("name")
     if not stores:
-        stdout.write("  no pilot store in the database: store pages skipped")
+        stdout.write(_("  no pilot store in the database: store pages skipped"))
     for partner in stores:
         page = _upsert_child(
             indexes["fr"],
@@ -288,20 +289,20 @@ def build_demo_pages(stdout) -> None:
     for code in ("fr", *TRANSLATIONS):
         Locale.objects.get_or_create(language_code=code)
     with _quiet_page_log(), transaction.atomic():
-        stdout.write("Showcase pages: home…")
+        stdout.write(_("Showcase pages: home…"))
         home = _home(data["home"], Locale.objects.get(language_code="fr"))
         homes = _in_every_language(
             home, lambda code: _home_fields(data["home"], code, stores_page_id=None)
         )
-        stdout.write("Showcase pages: stores…")
+        stdout.write(_("Showcase pages: stores…"))
         store_indexes = _index(home, StoreIndexPage, data["stores"])
         store_count = _stores(store_indexes, data["stores"], stdout)
-        stdout.write("Showcase pages: cooperatives…")
+        stdout.write(_("Showcase pages: cooperatives…"))
         coop_indexes = _index(home, CooperativeIndexPage, data["cooperatives"])
         coop_count = _cooperatives(
             coop_indexes, data["cooperatives"], data["home"]["featured_cooperatives"]
         )
-        stdout.write("Showcase pages: articles…")
+        stdout.write(_("Showcase pages: articles…"))
         article_count = _articles(
             _index(home, ArticleIndexPage, data["articles"]), data["articles"]
         )
@@ -315,6 +316,9 @@ def build_demo_pages(stdout) -> None:
                 setattr(fresh, name, value)
             _publish(fresh)
     stdout.write(
-        f"Showcase pages ready in fr, ar, en: home, {store_count} stores, "
-        f"{coop_count} cooperatives, {article_count} articles."
+        _(
+            "Showcase pages ready in fr, ar, en: home, %(stores)s stores, "
+            "%(cooperatives)s cooperatives, %(articles)s articles."
+        )
+        % {"stores": store_count, "cooperatives": coop_count, "articles": article_count}
     )

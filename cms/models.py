@@ -29,6 +29,20 @@ def hero_image_field(verbose_name=None):
     )
 
 
+class IndexPage(Page):
+    """A section of the home page (one of each kind) listing its child pages."""
+
+    intro = intro_field()
+    hero_image = hero_image_field()
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["cms.HomePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(Page):
     """The storefront's home page."""
 
@@ -85,16 +99,10 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class StoreIndexPage(Page):
+class StoreIndexPage(IndexPage):
     """The store locator: every pilot store with address, phone and hours."""
 
-    intro = intro_field()
-    hero_image = hero_image_field()
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.StorePage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("store index")
@@ -169,16 +177,10 @@ class CooperativeFilterForm(forms.Form):
     )
 
 
-class CooperativeIndexPage(Page):
+class CooperativeIndexPage(IndexPage):
     """All cooperatives, filterable by region and by valid label."""
 
-    intro = intro_field()
-    hero_image = hero_image_field()
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.CooperativePage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("cooperative index")
@@ -237,16 +239,10 @@ class CooperativePage(Page):
         return context
 
 
-class ArticleIndexPage(Page):
+class ArticleIndexPage(IndexPage):
     """Recipes, news and guides, newest first."""
 
-    intro = intro_field()
-    hero_image = hero_image_field()
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ArticlePage"]
-    max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("article index")

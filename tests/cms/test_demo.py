@@ -4,6 +4,7 @@ import io
 from html import escape
 
 import pytest
+from django.utils import translation
 from wagtail.models import Page, Site
 
 from catalog.models import Region
@@ -44,14 +45,15 @@ def test_demo_builds_the_tree_in_three_languages_and_is_idempotent(
 ):
     """Home, 2 stores, 12 cooperatives and 6 articles exist in fr, ar and en, once."""
     output = io.StringIO()
-    build_demo_pages(output)
+    with translation.override("en"):
+        build_demo_pages(output)
     counts = page_counts()
     for code in ("fr", "ar", "en"):
         assert counts[("HomePage", code)] == 1
         assert counts[("StorePage", code)] == 2
         assert counts[("CooperativePage", code)] == 12
         assert counts[("ArticlePage", code)] == 6
-    assert "home, 2 stores, 12 cooperatives, 6 articles" in output.getvalue()
+    assert "home, 2 stores, 12 cooperatives, 6 articles." in output.getvalue()
     assert (
         Site.objects.get(is_default_site=True).root_page.specific.locale.language_code
         == "fr"
