@@ -204,7 +204,9 @@ def main():
 
     def line(name, took, client, target):
         p95 = _percentile(took, 95)
-        verdict = "OK" if p95 <= target else "MISSED"
+        # Judged on the client side, which bounds the engine's own time from
+        # above: an engine may report "took": 0 whatever it really spent.
+        verdict = "OK" if _percentile(client, 95) <= target else "MISSED"
         engine_side = f"engine p50 {statistics.median(took):6.1f} ms  p95 {p95:6.1f} ms"
         client_side = (
             f"client p50 {statistics.median(client):6.1f} ms  "
