@@ -229,6 +229,11 @@ def order_place(*, payment: CheckoutPayment, basket=None):
             )
         }
         for line in basket.all_lines():
+            if line.product_id not in records:
+                raise CheckoutRefused(
+                    _("The store no longer stocks %(product)s.")
+                    % {"product": line.product.get_title()}
+                )
             line.stockrecord = records[line.product_id]
     try:
         with transaction.atomic():
@@ -271,20 +276,25 @@ def offline_checkout_place(*, payment: CheckoutPayment, basket=None):
         payment = CheckoutPayment.objects.select_for_update().get(pk=payment.pk)
         if payment.order_id:
             return payment.order
+        result = gateway_for(payment.method).authorize(_payment_request(payment))
+        payment.reference = result.reference
+        payment.save(update_fields=["reference", "updated"])
         return order_place(payment=payment, basket=basket)
+
+
+def _payment_request(payment: CheckoutPayment, token: str = "") -> PaymentRequest:
+    return PaymentRequest(
+        order_number=payment.order_number,
+        amount=payment.amount,
+        currency=payment.currency,
+        basket_id=payment.basket_id,
+        payment_token=token,
+    )
 
 
 def card_checkout_authorize(*, payment: CheckoutPayment, token: str):
     """Hold the amount on the card; return the gateway's answer."""
-    result = gateway_for(Method.CARD).authorize(
-        PaymentRequest(
-            order_number=payment.order_number,
-            amount=payment.amount,
-            currency=payment.currency,
-            basket_id=payment.basket_id,
-            payment_token=token,
-        )
-    )
+    result = gateway_for(Method.CARD).authorize(_payment_request(payment, token))
     CheckoutPayment.objects.filter(pk=payment.pk).update(reference=result.reference)
     payment.reference = result.reference
     return result

@@ -2,7 +2,9 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -34,18 +36,25 @@ class EventKind:
 
 
 EVENT_NAMES = {
-    EventKind.AUTHORISED: "Authorised",
-    EventKind.CAPTURED: "Captured",
-    EventKind.PAID: "Paid",
-    EventKind.CANCELLED: "Cancelled",
-    EventKind.REFUNDED: "Refunded",
+    EventKind.AUTHORISED: _("Authorised"),
+    EventKind.CAPTURED: _("Captured"),
+    EventKind.PAID: _("Paid"),
+    EventKind.CANCELLED: _("Cancelled"),
+    EventKind.REFUNDED: _("Refunded"),
 }
+
+
+def _stored_name(name) -> str:
+    """Names saved in Oscar's tables are in the shop's default language, once."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(name)
 
 
 def payment_source_create(*, order, payment: CheckoutPayment):
     """Open the order's payment source for the whole amount (nothing debited yet)."""
     source_type, _created = SourceType.objects.get_or_create(
-        code=payment.method, defaults={"name": str(SOURCE_NAMES[payment.method])}
+        code=payment.method,
+        defaults={"name": _stored_name(SOURCE_NAMES[payment.method])},
     )
     return Source.objects.create(
         order=order,
@@ -59,7 +68,7 @@ def payment_source_create(*, order, payment: CheckoutPayment):
 def payment_event_record(*, order, kind: str, amount: Decimal, reference: str = ""):
     """Add a payment event to the order and move the source's counters with it."""
     event_type, _created = PaymentEventType.objects.get_or_create(
-        code=kind, defaults={"name": EVENT_NAMES[kind]}
+        code=kind, defaults={"name": _stored_name(EVENT_NAMES[kind])}
     )
     source = order.sources.first()
     if source is not None:
@@ -102,8 +111,14 @@ def order_mark_paid(*, order) -> None:
             raise PaymentActionRefused(_("This order is already marked as paid."))
         if order.status == CANCELLED:
             raise PaymentActionRefused(_("This order is cancelled."))
+        result = gateway_for(payment.method).capture(
+            payment.reference, order.total_incl_tax
+        )
         payment_event_record(
-            order=order, kind=EventKind.PAID, amount=order.total_incl_tax
+            order=order,
+            kind=EventKind.PAID,
+            amount=result.amount,
+            reference=result.reference,
         )
 
 
@@ -114,9 +129,7 @@ def order_refund(*, order, amount: Decimal) -> None:
         payment = _checkout_payment(order)
         if payment.method != CheckoutPayment.Method.CARD:
             raise PaymentActionRefused(_("Only card payments are refunded here."))
-        refundable = payment_event_total(
-            order=order, kind=EventKind.CAPTURED
-        ) - payment_event_total(order=order, kind=EventKind.REFUNDED)
+        refundable = _card_refundable(order)
         if amount <= 0 or amount > refundable:
             raise PaymentActionRefused(
                 _("You can refund between 0.01 and %(max)s.") % {"max": refundable}
@@ -139,6 +152,8 @@ def order_cancel(*, order) -> None:
         payment = _checkout_payment(order)
         if payment.method == CheckoutPayment.Method.CARD:
             _card_money_return(order, payment)
+        else:
+            gateway_for(payment.method).cancel(payment.reference)
         for line in order.lines.select_related("stockrecord"):
             if line.stockrecord:
                 line.stockrecord.cancel_allocation(line.quantity)
@@ -146,6 +161,13 @@ def order_cancel(*, order) -> None:
         CheckoutPayment.objects.filter(pk=payment.pk).update(
             status=CheckoutPayment.Status.CANCELLED
         )
+
+
+def _card_refundable(order) -> Decimal:
+    """Captured money not yet given back."""
+    return payment_event_total(
+        order=order, kind=EventKind.CAPTURED
+    ) - payment_event_total(order=order, kind=EventKind.REFUNDED)
 
 
 def _card_money_return(order, payment: CheckoutPayment) -> None:
@@ -160,9 +182,7 @@ def _card_money_return(order, payment: CheckoutPayment) -> None:
             reference=payment.reference,
         )
         return
-    outstanding = payment_event_total(
-        order=order, kind=EventKind.CAPTURED
-    ) - payment_event_total(order=order, kind=EventKind.REFUNDED)
+    outstanding = _card_refundable(order)
     if outstanding > 0:
         gateway.refund(payment.reference, outstanding)
         payment_event_record(

@@ -61,6 +61,11 @@ def stripe_get(path: str) -> dict:
         return json.loads(response.read())
 
 
+def intent_status(reference: str) -> str:
+    """The PaymentIntent's status as localstripe holds it."""
+    return stripe_get(f"/v1/payment_intents/{reference}")["status"]
+
+
 def stripe_list(path: str) -> list[dict]:
     """Every object of a localstripe list endpoint, page after page."""
     objects, after = [], ""

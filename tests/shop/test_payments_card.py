@@ -14,6 +14,7 @@ from tests.shop.checkout_journey import (
     CARD_OK,
     Shopper,
     card_token,
+    intent_status,
     page_text,
     stripe_get,
     stripe_post,
@@ -71,9 +72,7 @@ def test_three_d_secure_success_places_and_captures(shopper, argan_oil):
 
     order = Order.objects.get()
     assert order.number in page_text(done)
-    assert stripe_get(f"/v1/payment_intents/{payment.reference}")["status"] == (
-        "succeeded"
-    )
+    assert intent_status(payment.reference) == "succeeded"
 
 
 def test_failed_three_d_secure_places_nothing(shopper, argan_oil):
@@ -128,9 +127,7 @@ def test_stock_gone_during_authentication_cancels_the_held_payment(shopper):
     assert Order.objects.count() == 0
     payment.refresh_from_db()
     assert payment.status == CheckoutPayment.Status.CANCELLED
-    assert stripe_get(f"/v1/payment_intents/{payment.reference}")["status"] == (
-        "canceled"
-    )
+    assert intent_status(payment.reference) == "canceled"
 
 
 def test_basket_changed_during_authentication_is_refused(shopper, argan_oil):
@@ -149,9 +146,7 @@ def test_basket_changed_during_authentication_is_refused(shopper, argan_oil):
 
     assert "Your basket changed during payment" in page_text(response)
     assert Order.objects.count() == 0
-    assert stripe_get(f"/v1/payment_intents/{payment.reference}")["status"] == (
-        "canceled"
-    )
+    assert intent_status(payment.reference) == "canceled"
     basket = shopper.client.get(url("basket:summary")).context["basket"]
     assert basket.num_items == 2
 
@@ -173,9 +168,7 @@ def test_tampered_intent_amount_is_refused(shopper, argan_oil):
 
     assert "The payment does not match your order." in page_text(response)
     assert Order.objects.count() == 0
-    assert stripe_get(f"/v1/payment_intents/{payment.reference}")["status"] == (
-        "canceled"
-    )
+    assert intent_status(payment.reference) == "canceled"
 
 
 def test_foreign_intent_id_is_refused(shopper, argan_oil, db):

@@ -18,6 +18,7 @@ from tests.factories import ProductFactory
 from tests.shop.checkout_journey import (
     CARD_3DS,
     CARD_OK,
+    intent_status,
     page_text,
     stripe_get,
     stripe_post,
@@ -111,9 +112,7 @@ def test_reconciliation_places_the_order_of_a_lost_browser(
     order = Order.objects.get()
     assert order.number == payment.order_number
     assert order.total_incl_tax == Decimal("275.00")
-    assert stripe_get(f"/v1/payment_intents/{payment.reference}")["status"] == (
-        "succeeded"
-    )
+    assert intent_status(payment.reference) == "succeeded"
     assert mail.outbox[0].to == ["salma@example.ma"]
 
     # The shopper's browser finally comes back: same order, nothing duplicated.
@@ -155,9 +154,7 @@ def test_reconciliation_without_stock_flags_for_staff_and_releases_the_card(shop
     assert Order.objects.count() == 0
     assert payment.status == CheckoutPayment.Status.NEEDS_ATTENTION
     assert "Safran de Taliouine" in payment.attention_reason  # stock gone, named
-    assert stripe_get(f"/v1/payment_intents/{payment.reference}")["status"] == (
-        "canceled"
-    )
+    assert intent_status(payment.reference) == "canceled"
 
 
 def test_refund_made_at_stripe_is_recorded_once(shopper, argan_oil):
