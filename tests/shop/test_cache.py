@@ -38,14 +38,17 @@ def saffron():
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what the code defers to after commit, as a real request would."""
+def update_stockrecord(django_capture_on_commit_callbacks):
+    """Save a product's stock record and run what is deferred to after commit."""
 
-    def run(change):
+    def update(product, **fields):
+        stockrecord = product.stockrecords.get()
+        for name, value in fields.items():
+            setattr(stockrecord, name, value)
         with django_capture_on_commit_callbacks(execute=True):
-            change()
+            stockrecord.save()
 
-    return run
+    return update
 
 
 def add_url(product):
@@ -70,32 +73,20 @@ def test_second_anonymous_visitor_gets_the_page_without_any_query(
     assert "Safran de Taliouine 1 g" in content
 
 
-def test_a_price_change_shows_on_the_next_request(client, saffron, commit):
+def test_a_price_change_shows_on_the_next_request(client, saffron, update_stockrecord):
     """A new price is visible at once, not after the cache expires."""
     assert "120.00" in page(client, saffron)
-    stockrecord = saffron.stockrecords.get()
-
-    def reprice():
-        stockrecord.price = "99.50"
-        stockrecord.save()
-
-    commit(reprice)
+    update_stockrecord(saffron, price="99.50")
 
     content = page(Client(), saffron)
     assert "99.50" in content
     assert "120.00" not in content
 
 
-def test_a_stock_change_shows_on_the_next_request(client, saffron, commit):
+def test_a_stock_change_shows_on_the_next_request(client, saffron, update_stockrecord):
     """The number of units left follows the stock at once."""
     assert "In stock (20 available)" in page(client, saffron)
-    stockrecord = saffron.stockrecords.get()
-
-    def sell_some():
-        stockrecord.num_in_stock = 3
-        stockrecord.save()
-
-    commit(sell_some)
+    update_stockrecord(saffron, num_in_stock=3)
 
     content = page(Client(), saffron)
     assert "In stock (3 available)" in content
@@ -165,7 +156,7 @@ def test_a_cached_form_carries_a_csrf_token_for_its_own_visitor(db):
     assert "Please enter a correct username and password" in response.content.decode()
 
 
-def test_a_cached_fragment_follows_the_catalogue(rf, saffron, commit):
+def test_a_cached_fragment_follows_the_catalogue(rf, saffron, update_stockrecord):
     """A fragment cached with `catalogue_version` is re-rendered after a change."""
     template = Template(
         "{% load cache %}{% cache 300 price product.pk catalogue_version %}"
@@ -178,13 +169,7 @@ def test_a_cached_fragment_follows_the_catalogue(rf, saffron, commit):
 
     assert render("120.00") == "120.00"
     assert render("99.50") == "120.00"
-    stockrecord = saffron.stockrecords.get()
-
-    def reprice():
-        stockrecord.price = "99.50"
-        stockrecord.save()
-
-    commit(reprice)
+    update_stockrecord(saffron, price="99.50")
 
     assert render("99.50") == "99.50"
 
