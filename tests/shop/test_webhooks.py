@@ -13,7 +13,9 @@ from django.core import mail
 from django.test import Client
 from oscar.apps.order.models import Order
 
+from shop.payments import local_stripe
 from shop.payments.models import CheckoutPayment, StripeEvent
+from shop.payments.webhooks import HANDLED_TYPES
 from tests.factories import ProductFactory
 from tests.shop.checkout_journey import (
     CARD_3DS,
@@ -195,14 +197,11 @@ def test_failed_and_cancelled_intents_close_the_pending_payment(shopper, argan_o
 @pytest.mark.django_db(transaction=True)
 def test_localstripe_signed_webhooks_are_accepted(shopper, argan_oil, live_server):
     """Events localstripe signs and sends itself pass the real verification."""
-    hook = f"{settings.STRIPE_API_BASE}/_config/webhooks/terroir-test"
-    local_stripe_webhook(
-        hook,
-        {
-            "url": f"{live_server.url}{WEBHOOK}",
-            "secret": settings.STRIPE_WEBHOOK_SECRET,
-            "events": ["payment_intent.succeeded"],
-        },
+    local_stripe.webhook_register(
+        server_url=settings.STRIPE_API_BASE,
+        target_url=f"{live_server.url}{WEBHOOK}",
+        secret=settings.STRIPE_WEBHOOK_SECRET,
+        events=sorted(HANDLED_TYPES),
     )
     try:
         card_checkout(shopper, argan_oil)
@@ -214,9 +213,7 @@ def test_localstripe_signed_webhooks_are_accepted(shopper, argan_oil, live_serve
             time.sleep(0.2)
     finally:
         # Stop deliveries to this test's server once it is gone.
-        local_stripe_webhook(
-            hook, {"url": "http://127.0.0.1:9/", "secret": "x", "events": []}
-        )
+        local_stripe_webhook_silence()
 
     assert ours.get().type == "payment_intent.succeeded"
     order = Order.objects.get()
@@ -224,9 +221,11 @@ def test_localstripe_signed_webhooks_are_accepted(shopper, argan_oil, live_serve
     assert order.checkout_payment.status == CheckoutPayment.Status.PLACED
 
 
-def local_stripe_webhook(url: str, config: dict) -> None:
+def local_stripe_webhook_silence() -> None:
+    """Subscribe the webhook to no event (localstripe cannot delete one)."""
+    config = {"url": "http://127.0.0.1:9/", "secret": "unused", "events": []}
     request = urllib.request.Request(  # noqa: S310
-        url,
+        f"{settings.STRIPE_API_BASE}/_config/webhooks/terroir",
         data=json.dumps(config).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
