@@ -83,15 +83,18 @@ def synthetic_facts(count, rng):
             ]
         )
         coop = rng.randrange(1, 800)
-        labels = tuple(
-            LabelFacts(
-                scheme=rng.choice(schemes),
-                name=title,
-                valid_from=today - datetime.timedelta(days=rng.randrange(1, 700)),
-                valid_until=today + datetime.timedelta(days=rng.randrange(-200, 700)),
+        labels = []
+        for _ in range(rng.choice((0, 0, 1, 1, 2))):
+            start = today - datetime.timedelta(days=rng.randrange(1, 700))
+            labels.append(
+                LabelFacts(
+                    scheme=rng.choice(schemes),
+                    name=title,
+                    valid_from=start,
+                    valid_until=start
+                    + datetime.timedelta(days=rng.randrange(30, 1100)),
+                )
             )
-            for _ in range(rng.choice((0, 0, 1, 1, 2)))
-        )
         yield ProductFacts(
             id=pk,
             title=title,
@@ -104,7 +107,7 @@ def synthetic_facts(count, rng):
             cold_chain=rng.random() < 0.15,
             date_created=now - datetime.timedelta(minutes=pk),
             categories=(rng.choice(categories),),
-            labels=labels,
+            labels=tuple(labels),
             price=Decimal(rng.randrange(1500, 90000)) / 100,
             in_stock_online=rng.random() < 0.8,
             stores_in_stock=tuple(s for s in (1, 2, 3) if rng.random() < 0.3),
