@@ -154,10 +154,14 @@ def test_query_count_does_not_grow_with_results(
     client, catalogue, django_assert_max_num_queries
 ):
     """A page of 2 and a page of 15 products cost the same number of queries."""
+    few_url, many_url = f"{SEARCH_URL}?q=argane", reverse("catalogue:index")
+    # Warm up: the first render of a thumbnail stores it (a one-off cost).
+    client.get(few_url)
+    client.get(many_url)
     with django_assert_max_num_queries(20) as few:
-        client.get(SEARCH_URL, {"q": "argane"})
+        client.get(few_url)
     with django_assert_max_num_queries(20) as many:
-        client.get(reverse("catalogue:index"))
+        client.get(many_url)
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
