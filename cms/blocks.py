@@ -182,6 +182,9 @@ class CooperativeBlock(blocks.StructBlock):
         context["card"] = cards[0] if cards else None
         return context
 
+    def get_preview_value(self):
+        return self.to_python({"cooperative": selectors.cooperative_first_active_id()})
+
     class Meta:
         icon = "group"
         template = "blocks/cooperative_block.html"
@@ -198,6 +201,14 @@ class CooperativeListBlock(blocks.StructBlock):
             cooperative_ids=list(value["cooperatives"]), language_code=get_language()
         )
         return context
+
+    def get_preview_value(self):
+        return self.to_python(
+            {
+                "heading": "Our cooperatives",
+                "cooperatives": [selectors.cooperative_first_active_id()],
+            }
+        )
 
     class Meta:
         icon = "group"

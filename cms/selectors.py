@@ -135,6 +135,11 @@ def product_first_available_id(*, strategy) -> int | None:
     return None
 
 
+def cooperative_first_active_id() -> int | None:
+    """Return the id of some active cooperative (for block previews)."""
+    return Cooperative.objects.active().values_list("pk", flat=True).first()
+
+
 def cooperative_showcase_get(
     *, cooperative_id: int, strategy, day: datetime.date | None = None
 ) -> CooperativeShowcase | None:

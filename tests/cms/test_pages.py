@@ -5,9 +5,12 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 
 from catalog.models import Certification, Region
+from cms import selectors
+from cms.blocks import CooperativeListBlock, ProductBlock, ProductListBlock
 from cms.models import CooperativePage, StandardPage
 from tests.cms.builders import child, stream
 from tests.factories import (
@@ -195,8 +198,6 @@ def test_product_block_renders_nothing_for_unavailable_product(
 
 def test_product_card_links_back_to_cooperative_page_tag(rf, showcase):
     """The cooperative_page_url tag finds the cooperative's page in the language."""
-    from django.template import Context, Template
-
     template = Template(
         "{% load cms_tags %}{% cooperative_page_url coop as url %}{{ url }}"
     )
@@ -219,8 +220,6 @@ def test_product_card_links_back_to_cooperative_page_tag(rf, showcase):
 
 def test_other_products_do_not_change_block_lookup(showcase):
     """Unknown ids in a product list are skipped, known ones keep their order."""
-    from cms import selectors
-
     second = ProductFactory(title="Dattes Majhoul 1 kg")
     StockRecordFactory(product=second)
     cards = selectors.product_cards_get(
@@ -241,4 +240,14 @@ def test_product_page_links_back_to_its_cooperative_page(client, showcase):
         arabic_url = showcase.product.get_absolute_url()
     assert (
         'href="/ar/cooperatives/souktana/"' in client.get(arabic_url).content.decode()
+    )
+
+
+def test_block_previews_show_live_catalogue_data(showcase):
+    """The admin's block previews render a real product and cooperative."""
+    for block in (ProductBlock(), ProductListBlock()):
+        assert "Safran de Taliouine 1 g" in block.render(block.get_preview_value())
+    cooperatives = CooperativeListBlock()
+    assert "Coopérative Souktana du safran" in cooperatives.render(
+        cooperatives.get_preview_value()
     )
