@@ -1,10 +1,11 @@
 """The place-order request stays within a fixed SQL budget for baskets up to 20 lines.
 
-Measured: 66 queries for 1 line, 218 for 20. What still grows per line (8) is
-Oscar's own OrderCreator (line + price rows), the guarded stock UPDATE and its
-re-read, and Oscar's stock-alert and analytics receivers; everything our
-checkout reads (stock records, product classes, partners, weights, stores) is
-loaded in bulk.
+Measured for 1 / 20 lines: 66 / 219 queries on SQLite, 68 / 238 on PostgreSQL
+(there the analytics receiver inserts each product's first purchase record).
+What still grows per line (8 to 9) is Oscar's own OrderCreator (line and price
+rows), the guarded stock UPDATE and its re-read, and Oscar's stock-alert and
+analytics receivers; everything our checkout reads (stock records, product
+classes, partners, weights, stores) is loaded in bulk.
 """
 
 import pytest
@@ -15,7 +16,7 @@ from tests.shop.checkout_journey import url
 
 pytestmark = pytest.mark.django_db
 
-PLACE_ORDER_QUERY_BUDGET = 220
+PLACE_ORDER_QUERY_BUDGET = 240
 
 
 @pytest.mark.parametrize("lines", [1, 5, 20])

@@ -212,8 +212,11 @@ def test_localstripe_signed_webhooks_are_accepted(shopper, argan_oil, live_serve
         while time.monotonic() < deadline and not ours.exists():
             time.sleep(0.2)
     finally:
-        # Stop deliveries to this test's server once it is gone.
+        # Stop deliveries to this test's server, and let any delivery already
+        # on its way (localstripe waits 1 s before sending) land before the
+        # database is flushed under it.
         local_stripe_webhook_silence()
+        time.sleep(1.5)
 
     assert ours.get().type == "payment_intent.succeeded"
     order = Order.objects.get()
