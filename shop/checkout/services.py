@@ -28,7 +28,12 @@ from shop.payments.services import (
     payment_event_total,
     payment_source_create,
 )
-from shop.payments.types import PaymentError, PaymentRequest, PaymentStatus
+from shop.payments.types import (
+    PaymentDeclined,
+    PaymentError,
+    PaymentRequest,
+    PaymentStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -293,8 +298,15 @@ def _payment_request(payment: CheckoutPayment, token: str = "") -> PaymentReques
 
 
 def card_checkout_authorize(*, payment: CheckoutPayment, token: str):
-    """Hold the amount on the card; return the gateway's answer."""
-    result = gateway_for(Method.CARD).authorize(_payment_request(payment, token))
+    """Hold the amount on the card; return the gateway's answer.
+
+    A declined card closes this attempt (the shopper may try another card).
+    """
+    try:
+        result = gateway_for(Method.CARD).authorize(_payment_request(payment, token))
+    except PaymentDeclined:
+        CheckoutPayment.objects.filter(pk=payment.pk).update(status=Status.FAILED)
+        raise
     CheckoutPayment.objects.filter(pk=payment.pk).update(reference=result.reference)
     payment.reference = result.reference
     return result

@@ -6,11 +6,11 @@ shop.checkout.services (shared with the Stripe webhook).
 
 import logging
 
-from django import http
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import generic
 from oscar.apps.checkout import views
@@ -52,7 +52,7 @@ class ShippingMethodView(views.ShippingMethodView):
     def get(self, request, *args, **kwargs):
         if not self.checkout_session.is_shipping_address_set():
             return super().get(request, *args, **kwargs)
-        options = self._options()
+        options = self.shipping_options
         if all(option.available for option in options):
             return super().get(request, *args, **kwargs)
         self._methods = [option.method for option in options if option.available]
@@ -63,7 +63,8 @@ class ShippingMethodView(views.ShippingMethodView):
             )
         return generic.FormView.get(self, request, *args, **kwargs)
 
-    def _options(self):
+    @cached_property
+    def shipping_options(self):
         basket = self.request.basket
         return shipping_options_get(
             basket=basket, address=self.get_shipping_address(basket)
@@ -71,7 +72,9 @@ class ShippingMethodView(views.ShippingMethodView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["unavailable_options"] = [o for o in self._options() if not o.available]
+        ctx["unavailable_options"] = [
+            option for option in self.shipping_options if not option.available
+        ]
         return ctx
 
 
@@ -106,25 +109,24 @@ class PaymentMethodView(CheckoutPaymentMixin, views.PaymentMethodView):
     skip_conditions = []
 
     def get(self, request, *args, **kwargs):
-        return self.render_choice(PaymentMethodForm(options=self.payment_options()))
+        options = self.payment_options()
+        return self.render_choice(PaymentMethodForm(options=options), options)
 
     def post(self, request, *args, **kwargs):
         options = self.payment_options()
         form = PaymentMethodForm(request.POST, options=options)
         if not form.is_valid():
-            return self.render_choice(form, status=400)
+            return self.render_choice(form, options, status=400)
         self.checkout_session.pay_by(form.cleaned_data["method"])
         return redirect("checkout:preview")
 
-    def render_choice(self, form, status=200):
-        ctx = self.get_context_data(form=form, options=self.payment_options())
+    def render_choice(self, form, options, status=200):
+        ctx = self.get_context_data(form=form, options=options)
         return self.render_to_response(ctx, status=status)
 
 
 class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
     """Preview and place the order; cards go through a held PaymentIntent."""
-
-    pre_conditions = [*views.PaymentDetailsView.pre_conditions]
 
     def get(self, request, *args, **kwargs):
         if not self.preview:
@@ -135,9 +137,6 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
         if request.method == "POST":
             services.basket_lines_prefetch(basket=request.basket)
         return super().dispatch(request, *args, **kwargs)
-
-    def get_skip_conditions(self, request):
-        return []
 
     def check_payment_data_is_captured(self, request):
         if self.chosen_payment_option() is None:
@@ -160,7 +159,7 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
         ).first()
         if placed is not None:
             # A second click on "Place order": show the order already placed.
-            return self.order_placed(placed.order)
+            return order_placed_response(self, placed.order)
         option = self.chosen_payment_option()
         submission = self.build_submission()
         snapshot = services.checkout_submission_snapshot(
@@ -191,18 +190,12 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
             )
         except services.CheckoutRefused as refusal:
             return self.render_preview(request, error=str(refusal))
-        return self.order_placed(order)
+        return order_placed_response(self, order)
 
     def pay_by_card(self, payment, token):
         try:
-            result = services.card_checkout_authorize(
-                payment=payment,
-                token=token,
-            )
+            result = services.card_checkout_authorize(payment=payment, token=token)
         except PaymentDeclined as declined:
-            CheckoutPayment.objects.filter(pk=payment.pk).update(
-                status=CheckoutPayment.Status.FAILED
-            )
             return self.render_preview(
                 self.request,
                 error=_(
@@ -224,10 +217,12 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
             return redirect("checkout:card-authenticate")
         return complete_card_checkout(self, payment)
 
-    def order_placed(self, order):
-        self.checkout_session.flush()
-        self.request.session["checkout_order_id"] = order.id
-        return redirect("checkout:thank-you")
+
+def order_placed_response(view, order):
+    """Forget the checkout and show the thank-you page for the order."""
+    view.checkout_session.flush()
+    view.request.session["checkout_order_id"] = order.id
+    return redirect("checkout:thank-you")
 
 
 def complete_card_checkout(view, payment):
@@ -239,9 +234,7 @@ def complete_card_checkout(view, payment):
     except services.CheckoutRefused as refusal:
         messages.error(view.request, str(refusal))
         return redirect("checkout:preview")
-    view.checkout_session.flush()
-    view.request.session["checkout_order_id"] = order.id
-    return redirect("checkout:thank-you")
+    return order_placed_response(view, order)
 
 
 class CardPaymentMixin:
@@ -294,6 +287,8 @@ class CardAuthenticateView(CardPaymentMixin, generic.TemplateView):
 class CardCompleteView(CardPaymentMixin, generic.View):
     """The browser is back from Stripe.js: check the intent and place the order."""
 
+    http_method_names = ["post"]
+
     def post(self, request, *args, **kwargs):
         reference = request.POST.get("payment_intent", "")
         if reference != self.payment.reference:
@@ -303,9 +298,6 @@ class CardCompleteView(CardPaymentMixin, generic.View):
             )
             return redirect("checkout:preview")
         return complete_card_checkout(self, self.payment)
-
-    def get(self, request, *args, **kwargs):
-        return http.HttpResponseNotAllowed(["POST"])
 
 
 class ThankYouView(views.ThankYouView):

@@ -1,8 +1,7 @@
 """The place-order request stays within a fixed SQL budget for baskets up to 20 lines.
 
-Measured for 1 / 20 lines: 66 / 219 queries on SQLite, 68 / 238 on PostgreSQL
-(there the analytics receiver inserts each product's first purchase record).
-What still grows per line (8 to 9) is Oscar's own OrderCreator (line and price
+Measured for 1 / 20 lines: 68 / 239 queries (SQLite and PostgreSQL alike).
+What still grows per line (9) is Oscar's own OrderCreator (line and price
 rows), the guarded stock UPDATE and its re-read, and Oscar's stock-alert and
 analytics receivers; everything our checkout reads (stock records, product
 classes, partners, weights, stores) is loaded in bulk.
@@ -16,14 +15,17 @@ from tests.shop.checkout_journey import url
 
 pytestmark = pytest.mark.django_db
 
-PLACE_ORDER_QUERY_BUDGET = 240
+PLACE_ORDER_QUERY_BUDGET = 245
 
 
 @pytest.mark.parametrize("lines", [1, 5, 20])
 def test_place_order_stays_within_the_query_budget(
-    shopper, lines, django_assert_max_num_queries
+    shopper, lines, django_assert_max_num_queries, settings
 ):
     """Placing an order of 1, 5 or 20 lines never exceeds the same budget."""
+    # The analytics buffer writes itself out every few seconds from whichever
+    # request comes next; that batch is not the cost of placing an order.
+    settings.ANALYTICS_FLUSH_SECONDS = 3600
     products = [ProductFactory() for _ in range(lines)]
     shopper.up_to_payment([(product, 1) for product in products], shipping="standard")
     shopper.pay_by("cash_on_delivery")
