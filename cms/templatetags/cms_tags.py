@@ -11,27 +11,33 @@ from cms import selectors
 register = template.Library()
 
 
+def _per_request(request, key, compute):
+    """Compute a value once per request and language (header and footer share it)."""
+    cache = request.__dict__.setdefault("_cms_tags_cache", {})
+    cache_key = (key, get_language())
+    if cache_key not in cache:
+        cache[cache_key] = compute()
+    return cache[cache_key]
+
+
 def _localized_home(request):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return None
-    cache = request.__dict__.setdefault("_cms_localized_home", {})
-    language = get_language()
-    if language not in cache:
-        cache[language] = site.root_page.localized.specific
-    return cache[language]
-
-
-@register.simple_tag(takes_context=True)
-def cms_home(context):
-    """Return the home page in the active language (the site root's translation)."""
-    return _localized_home(context.get("request"))
+    return _per_request(request, "home", lambda: site.root_page.localized.specific)
 
 
 @register.simple_tag(takes_context=True)
 def main_menu_pages(context):
     """Return the CMS pages of the main menu in the active language."""
-    return selectors.menu_pages_get(home=_localized_home(context.get("request")))
+    request = context.get("request")
+    if request is None:
+        return []
+    return _per_request(
+        request,
+        "menu",
+        lambda: selectors.menu_pages_get(home=_localized_home(request)),
+    )
 
 
 @register.simple_tag(takes_context=True)

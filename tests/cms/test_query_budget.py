@@ -12,7 +12,7 @@ from tests.factories import ProductFactory, StockRecordFactory
 pytestmark = pytest.mark.django_db
 
 PAGES = ["home", "cooperative_page", "store_page"]
-QUERY_BUDGET = 40
+QUERY_BUDGET = 30
 
 
 def count_queries(client, url) -> int:
