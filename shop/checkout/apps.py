@@ -1,3 +1,5 @@
+"""Overrides oscar.apps.checkout.apps: adds the card 3-D Secure and return URLs."""
+
 import oscar.apps.checkout.apps as apps
 from django.urls import path
 from oscar.core.loading import get_class

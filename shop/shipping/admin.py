@@ -1,3 +1,5 @@
+"""Overrides oscar.apps.shipping.admin: staff edit the cold-chain cities here."""
+
 from django.contrib import admin
 from oscar.apps.shipping.admin import *  # noqa: F403
 
