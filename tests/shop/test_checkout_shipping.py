@@ -67,3 +67,28 @@ def test_heavy_baskets_pay_per_extra_kilo(shipping_reference_data):
     options = shipping_options_get(basket=basket, address=None)
     standard = next(o.method for o in options if o.method.code == "standard")
     assert standard.calculate(basket).incl_tax == Decimal("155.00")
+
+
+def test_office_staff_add_a_cold_chain_city_and_customers_cannot(client):
+    """Cold-chain coverage is edited in the admin by staff holding the right."""
+    from django.contrib.auth.models import Permission
+    from oscar.test.factories import UserFactory
+
+    from shop.shipping.models import ColdChainCity
+
+    customer = UserFactory(email="client@example.ma")
+    client.force_login(customer)
+    denied = client.post("/django-admin/shipping/coldchaincity/add/", {"name": "Oujda"})
+    assert denied.status_code == 302
+    assert "/django-admin/login/" in denied["Location"]
+
+    office = UserFactory(email="office@terroir.ma", is_staff=True)
+    office.user_permissions.add(
+        *Permission.objects.filter(codename__endswith="coldchaincity")
+    )
+    client.force_login(office)
+    client.post(
+        "/django-admin/shipping/coldchaincity/add/",
+        {"name": "Oujda", "is_active": "on"},
+    )
+    assert ColdChainCity.objects.filter(name="Oujda", is_active=True).exists()
