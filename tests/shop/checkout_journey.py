@@ -140,6 +140,14 @@ class Shopper:
             url("checkout:preview", self.language), data, follow=follow
         )
 
+    def return_from_bank(self, reference: str):
+        """Post back from Stripe.js, as the authentication page does."""
+        return self.client.post(
+            url("checkout:card-complete", self.language),
+            {"payment_intent": reference},
+            follow=True,
+        )
+
     def up_to_payment(self, products, *, shipping: str, address=None):
         for product, quantity in products:
             self.add(product, quantity)

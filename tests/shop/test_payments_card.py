@@ -64,11 +64,7 @@ def test_three_d_secure_success_places_and_captures(shopper, argan_oil):
     assert Order.objects.count() == 0
 
     authenticate(payment, success=True)
-    done = shopper.client.post(
-        url("checkout:card-complete"),
-        {"payment_intent": payment.reference},
-        follow=True,
-    )
+    done = shopper.return_from_bank(payment.reference)
 
     order = Order.objects.get()
     assert order.number in page_text(done)
@@ -82,11 +78,7 @@ def test_failed_three_d_secure_places_nothing(shopper, argan_oil):
     payment = CheckoutPayment.objects.get()
 
     authenticate(payment, success=False)
-    response = shopper.client.post(
-        url("checkout:card-complete"),
-        {"payment_intent": payment.reference},
-        follow=True,
-    )
+    response = shopper.return_from_bank(payment.reference)
 
     assert "failed authentication" in page_text(response)
     assert response.redirect_chain[-1][0] == url("checkout:preview")
@@ -115,11 +107,7 @@ def test_stock_gone_during_authentication_cancels_the_held_payment(shopper):
     saffron.stockrecords.get().allocate(1)  # someone else bought it meanwhile
     authenticate(payment, success=True)
 
-    response = shopper.client.post(
-        url("checkout:card-complete"),
-        {"payment_intent": payment.reference},
-        follow=True,
-    )
+    response = shopper.return_from_bank(payment.reference)
 
     text = page_text(response)
     assert "Safran de Taliouine is no longer available" in text
@@ -138,11 +126,7 @@ def test_basket_changed_during_authentication_is_refused(shopper, argan_oil):
     shopper.add(argan_oil, 1)  # in another tab, while the bank page is open
     authenticate(payment, success=True)
 
-    response = shopper.client.post(
-        url("checkout:card-complete"),
-        {"payment_intent": payment.reference},
-        follow=True,
-    )
+    response = shopper.return_from_bank(payment.reference)
 
     assert "Your basket changed during payment" in page_text(response)
     assert Order.objects.count() == 0
@@ -160,11 +144,7 @@ def test_tampered_intent_amount_is_refused(shopper, argan_oil):
     # The checkout claims more than what the card holds (tampering).
     CheckoutPayment.objects.filter(pk=payment.pk).update(amount=Decimal("9.00"))
 
-    response = shopper.client.post(
-        url("checkout:card-complete"),
-        {"payment_intent": payment.reference},
-        follow=True,
-    )
+    response = shopper.return_from_bank(payment.reference)
 
     assert "The payment does not match your order." in page_text(response)
     assert Order.objects.count() == 0
@@ -180,9 +160,7 @@ def test_foreign_intent_id_is_refused(shopper, argan_oil, db):
     intruder = Shopper(Client(), email="intrus@example.ma")
     card_checkout(intruder, argan_oil)
     intruder.place(card=CARD_3DS)
-    response = intruder.client.post(
-        url("checkout:card-complete"), {"payment_intent": victim.reference}, follow=True
-    )
+    response = intruder.return_from_bank(victim.reference)
 
     assert "This payment does not belong to your checkout" in page_text(response)
     assert Order.objects.count() == 0

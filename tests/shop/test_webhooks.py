@@ -24,7 +24,6 @@ from tests.shop.checkout_journey import (
     page_text,
     stripe_get,
     stripe_post,
-    url,
 )
 from tests.shop.test_payments_card import authenticate, card_checkout
 
@@ -118,11 +117,7 @@ def test_reconciliation_places_the_order_of_a_lost_browser(
     assert mail.outbox[0].to == ["salma@example.ma"]
 
     # The shopper's browser finally comes back: same order, nothing duplicated.
-    back = shopper.client.post(
-        url("checkout:card-complete"),
-        {"payment_intent": payment.reference},
-        follow=True,
-    )
+    back = shopper.return_from_bank(payment.reference)
     assert order.number in page_text(back)
     assert Order.objects.count() == 1
     assert order.payment_events.filter(event_type__code="captured").count() == 1
