@@ -249,7 +249,11 @@ class ArticleIndexPage(IndexPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = selectors.article_pages_list(parent=self)
+        kind = request.GET.get("kind", "")
+        kind = kind if kind in ArticlePage.Kind.values else ""
+        context["kind"] = kind
+        context["kinds"] = ArticlePage.Kind.choices
+        context["articles"] = selectors.article_pages_list(parent=self, kind=kind)
         return context
 
 

@@ -274,14 +274,15 @@ def article_pages_latest(*, locale, limit: int = 3):
     )
 
 
-def article_pages_list(*, parent):
-    """Return the live articles under an index, newest first."""
-    return (
+def article_pages_list(*, parent, kind: str = ""):
+    """Return the live articles under an index, newest first, optionally of a kind."""
+    articles = (
         pages.ArticlePage.objects.child_of(parent)
         .live()
         .select_related("hero_image")
         .order_by("-date", "-pk")
     )
+    return articles.filter(kind=kind) if kind else articles
 
 
 def store_pages_directory(*, locale, moment: datetime.datetime) -> list[StoreListing]:

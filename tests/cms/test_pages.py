@@ -11,7 +11,7 @@ from django.utils import translation
 from catalog.models import Certification, Region
 from cms import selectors
 from cms.blocks import CooperativeListBlock, ProductBlock, ProductListBlock
-from cms.models import CooperativePage, StandardPage
+from cms.models import ArticlePage, CooperativePage, StandardPage
 from tests.cms.builders import child, stream
 from tests.factories import (
     CertificationFactory,
@@ -251,3 +251,20 @@ def test_block_previews_show_live_catalogue_data(showcase):
     assert "Coopérative Souktana du safran" in cooperatives.render(
         cooperatives.get_preview_value()
     )
+
+
+def test_article_index_filters_by_kind(client, showcase):
+    """Readers narrow the articles to recipes; an unknown kind shows them all."""
+    recipe = child(
+        showcase.article_index,
+        ArticlePage(
+            title="Tajine au safran", slug="tajine", kind=ArticlePage.Kind.RECIPE
+        ),
+    )
+    url = showcase.article_index.url
+    recipes = text(client.get(url, {"kind": "recipe"}))
+    assert recipe.title in recipes
+    assert "Comment reconnaître un vrai safran" not in recipes
+    everything = text(client.get(url, {"kind": "poems"}))
+    assert recipe.title in everything
+    assert "Comment reconnaître un vrai safran" in everything
