@@ -10,6 +10,7 @@ Starts its own noida-db unless ELASTICSEARCH_URL is set.
 import datetime
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -204,6 +205,7 @@ def main():
             engine.delete_index(name)
         if local:
             local.stop()
+            shutil.rmtree(local.data_dir, ignore_errors=True)
 
     def line(name, took, client, target):
         p95 = _percentile(took, 95)
