@@ -6,7 +6,7 @@ offers it; cold-chain products ship only from a warehouse with cold storage.
 
 from oscar.apps.partner.strategy import NoTax, StockRequired, Structured
 
-from shop.partner.models import Partner
+from shop.partner.models import Partner, StockRecord
 
 COLD_KINDS = frozenset({Partner.Kind.COLD_WAREHOUSE})
 WAREHOUSE_KINDS = frozenset({Partner.Kind.WAREHOUSE, Partner.Kind.COLD_WAREHOUSE})
@@ -20,8 +20,9 @@ class Selector:
 class WarehouseStockRecord:
     """Pick the eligible warehouse stock record with the most free stock.
 
-    Reads ``product.stockrecords.all()`` so a prefetch serves it, and learns
-    partner kinds with one query per strategy (one strategy per request).
+    Uses prefetched stock records when a listing prefetched them (learning
+    partner kinds with one query per strategy, one strategy per request), else
+    loads the product's records with their partners in one query.
     """
 
     _partner_kinds = None
@@ -31,6 +32,17 @@ class WarehouseStockRecord:
             self._partner_kinds = dict(Partner.objects.values_list("id", "kind"))
         return self._partner_kinds.get(partner_id)
 
+    @staticmethod
+    def _stockrecords(product):
+        if "stockrecords" in getattr(product, "_prefetched_objects_cache", {}):
+            return product.stockrecords.all()
+        return product.stockrecords.select_related("partner")
+
+    def _record_partner_kind(self, record) -> str | None:
+        if StockRecord.partner.is_cached(record):
+            return record.partner.kind
+        return self.partner_kind(record.partner_id)
+
     def select_stockrecord(self, product):
         cold_chain = product.cold_chain or (
             product.is_child and product.parent.cold_chain
@@ -38,8 +50,8 @@ class WarehouseStockRecord:
         kinds = COLD_KINDS if cold_chain else WAREHOUSE_KINDS
         eligible = [
             record
-            for record in product.stockrecords.all()
-            if self.partner_kind(record.partner_id) in kinds
+            for record in self._stockrecords(product)
+            if self._record_partner_kind(record) in kinds
         ]
         if not eligible:
             return None
