@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -84,6 +85,14 @@ class ProductListingView(TemplateView):
 
     def should_search(self, params) -> bool:
         return True
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        results = context.get("results")
+        if results is not None and results.degraded:
+            # A fallback page must not outlive the outage in shared caches.
+            patch_cache_control(response, private=True)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -168,7 +177,10 @@ class AutocompleteView(View):
                     "group": "",
                 }
             )
-        return JsonResponse({"query": text, "results": items, "degraded": degraded})
+        response = JsonResponse({"query": text, "results": items, "degraded": degraded})
+        if degraded:
+            patch_cache_control(response, private=True)
+        return response
 
     @staticmethod
     def _group(kind: str) -> str:

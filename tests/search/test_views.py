@@ -1,7 +1,10 @@
 """Search and category pages: facets, sorting, bad input, query counts."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+
+from search import local_engine
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +177,30 @@ def test_autocomplete_endpoint(client, catalogue):
     assert (
         client.get(reverse("search:autocomplete"), {"q": "😀"}).json()["results"] == []
     )
+
+
+def test_a_degraded_page_is_not_kept_in_the_page_cache(client, catalogue, settings):
+    """While the engine is down, the fallback page is served but never cached: the
+    next visitor after the outage gets facets again, not the simplified page."""
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    engine_url = settings.ELASTICSEARCH_URL
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{local_engine.free_port()}"
+    down = client.get(SEARCH_URL, {"q": "argane"})
+    assert "private" in down["Cache-Control"]
+    suggestions = client.get(reverse("search:autocomplete"), {"q": "saf"})
+    assert suggestions.json()["degraded"] is True
+    assert "private" in suggestions["Cache-Control"]
+
+    settings.ELASTICSEARCH_URL = engine_url
+    back = client.get(SEARCH_URL, {"q": "argane"})
+    assert "<mark>d&#x27;argane</mark>" in back.content.decode()
+    assert back.context["results"].facets
+    labels = [
+        item["label"]
+        for item in client.get(reverse("search:autocomplete"), {"q": "saf"}).json()[
+            "results"
+        ]
+    ]
+    assert "Safran de Taliouine" in labels
+    cache.clear()
