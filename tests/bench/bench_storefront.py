@@ -213,6 +213,14 @@ def _reset_database(database_url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def _catalogue_marker(database_url: str) -> Path:
+    """One marker per database, so a PostgreSQL run keeps the SQLite catalogue."""
+    if database_url.startswith("sqlite:"):
+        return BENCH_DIR / "catalogue.json"
+    name = urllib.parse.urlsplit(database_url).path.lstrip("/")
+    return BENCH_DIR / f"catalogue-{name}.json"
+
+
 def prepare_catalogue(env: dict, products: int, has_demo: bool) -> dict:
     """Build the bench database unless the marker says it holds this very spec."""
     from shop.management.commands.bench_catalogue import CATALOGUE_VERSION
@@ -223,7 +231,7 @@ def prepare_catalogue(env: dict, products: int, has_demo: bool) -> dict:
         "demo": has_demo,
         "generator": CATALOGUE_VERSION,
     }
-    marker = BENCH_DIR / "catalogue.json"
+    marker = _catalogue_marker(env["DATABASE_URL"])
     if marker.exists() and json.loads(marker.read_text()) == spec:
         say("Reusing the benchmark catalogue (same spec); migrating if needed.")
         manage(env, "migrate", "--no-input", "-v", "0")
