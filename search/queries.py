@@ -129,27 +129,30 @@ class Suggestion:
 # Building blocks.
 
 
-def _text_query(text: str) -> dsl.query.Query:
-    """All words must match (typos tolerated); exact and title matches rank first."""
-    fuzzy = {"fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20}
+def _has_arabic(text: str) -> bool:
+    return any("\u0600" <= char <= "\u06ff" for char in text)
+
+
+def _text_query(text: str, *, fuzzy: bool = False) -> dsl.query.Query:
+    """All words must match in one field; title matches rank first.
+
+    The engine pays for each clause with a pass over the field's text, and one
+    `multi_match` costs it about one pass whatever its fields, so the whole text
+    query is a single clause. The first pass reads the Arabic sub-fields only for
+    Arabic script; the second, broader pass (see `product_search`) adds typo
+    tolerance and the Arabic analysis of any text ("m'gouna" keeps its form).
+    """
+    fields = ["title^4", "text"]
+    if fuzzy or _has_arabic(text):
+        fields += ["title.ar^2", "text.ar"]
+    options = {"fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20}
     return dsl.Q(
-        "bool",
-        must=[
-            dsl.Q(
-                "bool",
-                should=[
-                    dsl.Q("match", text={"query": text, "operator": "and", **fuzzy}),
-                    dsl.Q("match", **{"text.ar": {"query": text, "operator": "and"}}),
-                ],
-                minimum_should_match=1,
-            )
-        ],
-        should=[
-            dsl.Q("match", text={"query": text, "operator": "and", "boost": 2}),
-            dsl.Q("match", title={"query": text, "operator": "and", "boost": 4}),
-            dsl.Q("match_phrase", title={"query": text, "boost": 4}),
-            dsl.Q("match", **{"title.ar": {"query": text, "boost": 2}}),
-        ],
+        "multi_match",
+        query=text,
+        fields=fields,
+        type="best_fields",
+        operator="and",
+        **(options if fuzzy else {}),
     )
 
 
@@ -267,10 +270,10 @@ def _sort(query: ProductQuery) -> list:
     return ["_score", *tiebreak]
 
 
-def build_search(query: ProductQuery) -> dsl.Search:
+def build_search(query: ProductQuery, *, fuzzy: bool = False) -> dsl.Search:
     """Return the engine request for a product listing (exposed for tests/bench)."""
     filters = _facet_filters(query)
-    main = _text_query(query.text) if query.text else dsl.Q("match_all")
+    main = _text_query(query.text, fuzzy=fuzzy) if query.text else dsl.Q("match_all")
     scope = _scope_filters(query)
     if scope:
         main = dsl.Q("bool", must=[main], filter=scope)
@@ -454,8 +457,14 @@ def price_range_from_key(key: str) -> tuple[Decimal | None, Decimal | None] | No
 
 
 def product_search(*, query: ProductQuery) -> SearchResults:
-    """Search the engine; raise engine.SearchUnavailable when it cannot answer."""
+    """Search the engine; raise engine.SearchUnavailable when it cannot answer.
+
+    Exact words first; typo tolerance costs the engine several times more, so
+    it runs only when the exact pass finds nothing ("safarn").
+    """
     response = engine.execute(build_search(query))
+    if query.text and not response.hits.total.value:
+        response = engine.execute(build_search(query, fuzzy=True))
     total = response.hits.total.value
     results = SearchResults(
         hits=[],

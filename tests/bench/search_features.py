@@ -58,6 +58,24 @@ def feature_bodies(today: str) -> dict[str, dict]:
                 }
             },
         },
+        "bool must text + should title": {
+            "size": 20,
+            "query": {
+                "bool": {
+                    "must": [match],
+                    "should": [{"match": {"title": {"query": TEXT, "boost": 4}}}],
+                }
+            },
+        },
+        "bool filter title + must text": {
+            "size": 20,
+            "query": {
+                "bool": {
+                    "must": [match],
+                    "filter": [{"term": {"region": "souss-massa"}}],
+                }
+            },
+        },
         "match_phrase title": {"size": 20, "query": {"match_phrase": {"title": TEXT}}},
         "multi_match 3 fields": {
             "size": 20,
@@ -65,7 +83,17 @@ def feature_bodies(today: str) -> dict[str, dict]:
                 "multi_match": {"query": TEXT, "fields": ["title^4", "text", "text.ar"]}
             },
         },
-        "current _text_query (6 clauses)": None,  # filled by caller
+        "multi_match title^4,text operator and": {
+            "size": 20,
+            "query": {
+                "multi_match": {
+                    "query": TEXT,
+                    "fields": ["title^4", "text"],
+                    "operator": "and",
+                }
+            },
+        },
+        "current _text_query": None,  # filled by caller
         "match title.ac (edge ngram)": {
             "size": 6,
             "query": {"match": {"title.ac": {"query": "huile d", "operator": "and"}}},
@@ -244,7 +272,7 @@ def main():
         print(f"{indexed} docs indexed in {index}")
         today = timezone.localdate().isoformat()
         bodies = feature_bodies(today)
-        bodies["current _text_query (6 clauses)"] = {
+        bodies["current _text_query"] = {
             "size": 20,
             "query": _text_query(TEXT).to_dict(),
         }
