@@ -52,3 +52,32 @@ def _empty_cache():
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Put back the rows data migrations create before the session's tests run.
+
+    Transactional tests (live server, threads) flush every table when they end, and
+    --reuse-db keeps that flushed database for the next run: without this, a second
+    `make test` would start with no Wagtail root page, locales or countries.
+    """
+    from django.contrib.sites.models import Site
+    from wagtail.models import Collection
+
+    from shop.shipping.services import (
+        cold_chain_cities_ensure,
+        shipping_countries_ensure,
+    )
+    from tests.cms.builders import locales, root_page
+
+    with django_db_blocker.unblock():
+        Site.objects.get_or_create(
+            id=settings.SITE_ID, defaults={"domain": "example.com", "name": "example"}
+        )
+        locales()
+        root_page()
+        if not Collection.get_first_root_node():
+            Collection.add_root(name="Root")
+        shipping_countries_ensure()
+        cold_chain_cities_ensure()
