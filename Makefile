@@ -15,6 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+	@mkdir -p var
 
 ## Set up everything and serve the demo storefront on http://127.0.0.1:8000
 run: install
