@@ -7,6 +7,7 @@ as `ProductFacts`, indexes them through the same document/bulk code as
 Starts its own noida-db unless ELASTICSEARCH_URL is set.
 """
 
+import contextlib
 import datetime
 import os
 import random
@@ -115,6 +116,48 @@ def synthetic_facts(count, rng):
         )
 
 
+@contextlib.contextmanager
+def synthetic_index(*, count, rng, data_prefix, progress=None):
+    """Load `count` synthetic products into a fresh published index, dropped after.
+
+    Uses $ELASTICSEARCH_URL when set, else a local engine in a temporary folder
+    under var/ that is stopped and removed on exit. Yields (index, indexed,
+    failed, seconds spent loading).
+    """
+    from django.conf import settings
+    from django.utils import timezone
+
+    from search import engine, local_engine, services
+
+    local = None
+    if not os.environ.get("ELASTICSEARCH_URL"):
+        data_dir = Path(tempfile.mkdtemp(prefix=data_prefix, dir=settings.VAR_DIR))
+        local = local_engine.start(data_dir)
+        settings.ELASTICSEARCH_URL = local.url
+    print(f"Engine: {settings.ELASTICSEARCH_URL} ({engine.ping()['version']})")
+    try:
+        print(f"Indexing {count} synthetic products…")
+        index = services.index_create(bulk_load=True)
+        started = time.perf_counter()
+        actions = services.document_actions(
+            synthetic_facts(count, rng), index=index, today=timezone.localdate()
+        )
+        indexed, failed = services.index_load(
+            index=index,
+            actions=actions,
+            total=count,
+            progress=progress or (lambda done, total: None),
+        )
+        services.index_publish(index=index)
+        yield index, indexed, failed, time.perf_counter() - started
+    finally:
+        for name in engine.indices_matching(f"{services.index_alias()}-*"):
+            engine.delete_index(name)
+        if local:
+            local.stop()
+            shutil.rmtree(local.data_dir, ignore_errors=True)
+
+
 def random_query(rng):
     from catalog.models import Certification, Region
     from search.queries import SORT_CHOICES, ProductQuery
@@ -153,9 +196,8 @@ def timed(run, searches, budget=None):
 def main():
     _setup_django()
     from django.conf import settings
-    from django.utils import timezone
 
-    from search import engine, local_engine, services
+    from search import engine
     from search.queries import build_autocomplete, build_search
 
     count = int(os.environ.get("BENCH_SEARCH_DOCS", "100000"))
@@ -164,29 +206,14 @@ def main():
     budget = float(os.environ.get("BENCH_SEARCH_SECONDS", "600"))
     settings.ELASTICSEARCH_TIMEOUT = 300
     rng = random.Random(20261123)  # noqa: S311 - reproducible synthetic data
-    local = None
-    if not os.environ.get("ELASTICSEARCH_URL"):
-        data_dir = Path(tempfile.mkdtemp(prefix="bench-search-", dir=settings.VAR_DIR))
-        local = local_engine.start(data_dir)
-        settings.ELASTICSEARCH_URL = local.url
-    print(f"Engine: {settings.ELASTICSEARCH_URL} ({engine.ping()['version']})")
-    try:
-        print(f"Indexing {count} synthetic products…")
-        index = services.index_create(bulk_load=True)
-        started = time.perf_counter()
-        actions = services.document_actions(
-            synthetic_facts(count, rng), index=index, today=timezone.localdate()
-        )
 
-        def progress(done, total):
-            if done % 20000 == 0 or done == total:
-                print(f"  {done}/{total}")
+    def progress(done, total):
+        if done % 20000 == 0 or done == total:
+            print(f"  {done}/{total}")
 
-        indexed, failed = services.index_load(
-            index=index, actions=actions, total=count, progress=progress
-        )
-        services.index_publish(index=index)
-        seconds = time.perf_counter() - started
+    with synthetic_index(
+        count=count, rng=rng, data_prefix="bench-search-", progress=progress
+    ) as (_index, indexed, failed, seconds):
         rate = indexed / seconds
         print(f"  {indexed} indexed, {failed} failed in {seconds:.1f}s")
 
@@ -200,12 +227,6 @@ def main():
         completions = [build_autocomplete(text=p) for p in prefixes]
         timed(run, completions[:20], budget / 10)
         a_took, a_client = timed(run, completions, budget)
-    finally:
-        for name in engine.indices_matching(f"{services.index_alias()}-*"):
-            engine.delete_index(name)
-        if local:
-            local.stop()
-            shutil.rmtree(local.data_dir, ignore_errors=True)
 
     def line(name, took, client, target):
         p95 = _percentile(took, 95)

@@ -9,13 +9,10 @@ ELASTICSEARCH_URL is set.
 
 import os
 import random
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from tests.bench.search_bench import _percentile, _setup_django, synthetic_facts
+from tests.bench.search_bench import _percentile, _setup_django, synthetic_index
 
 TEXT = "huile argan"
 
@@ -241,7 +238,7 @@ def main():
     from django.conf import settings
     from django.utils import timezone
 
-    from search import engine, local_engine, services
+    from search import engine, services
     from search.queries import (
         ProductQuery,
         _facet_aggregations,
@@ -254,21 +251,13 @@ def main():
     runs = int(os.environ.get("BENCH_FEATURE_RUNS", "30"))
     settings.ELASTICSEARCH_TIMEOUT = 300
     rng = random.Random(20261123)  # noqa: S311 - reproducible synthetic data
-    local = None
-    if not os.environ.get("ELASTICSEARCH_URL"):
-        data_dir = Path(tempfile.mkdtemp(prefix="bench-feat-", dir=settings.VAR_DIR))
-        local = local_engine.start(data_dir)
-        settings.ELASTICSEARCH_URL = local.url
-    client = engine.get_client()
-    try:
-        index = services.index_create(bulk_load=True)
-        actions = services.document_actions(
-            synthetic_facts(count, rng), index=index, today=timezone.localdate()
-        )
-        indexed, _failed = services.index_load(
-            index=index, actions=actions, total=count, progress=lambda d, t: None
-        )
-        services.index_publish(index=index)
+    with synthetic_index(count=count, rng=rng, data_prefix="bench-feat-") as (
+        index,
+        indexed,
+        _failed,
+        _seconds,
+    ):
+        client = engine.get_client()
         print(f"{indexed} docs indexed in {index}")
         today = timezone.localdate().isoformat()
         bodies = feature_bodies(today)
@@ -321,12 +310,6 @@ def main():
                 f"p95 {_percentile(times, 95):8.1f} ms  (n={len(times)})",
                 flush=True,
             )
-    finally:
-        for name in engine.indices_matching(f"{services.index_alias()}-*"):
-            engine.delete_index(name)
-        if local:
-            local.stop()
-            shutil.rmtree(local.data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
