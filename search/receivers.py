@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 
 from catalog.models import Certification, Cooperative, Product
 from search.indexing import is_paused
+from shop.partner.signals import stock_allocated
 
 StockRecord = get_model("partner", "StockRecord")
 Category = get_model("catalogue", "Category")
@@ -32,6 +33,10 @@ def product_changed(sender, instance, **kwargs):
 
 def stockrecord_changed(sender, instance, **kwargs):
     schedule_sync([instance.product_id])
+
+
+def stockrecords_allocated(sender, stockrecords, **kwargs):
+    schedule_sync([record.product_id for record in stockrecords])
 
 
 def product_category_changed(sender, instance, **kwargs):
@@ -83,6 +88,7 @@ def connect() -> None:
         signal.connect(
             stockrecord_changed, sender=StockRecord, dispatch_uid=uid + suffix
         )
+    stock_allocated.connect(stockrecords_allocated, dispatch_uid=f"{uid}-sa")
     for signal, suffix in ((post_save, "pc"), (post_delete, "pcd")):
         signal.connect(
             product_category_changed, sender=ProductCategory, dispatch_uid=uid + suffix

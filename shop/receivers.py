@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from shop.cache import catalogue_version_bump
+from shop.partner.signals import stock_allocated
 
 # Models whose changes show on catalogue and CMS pages.
 CATALOGUE_MODELS = [
@@ -36,6 +37,7 @@ def connect():
         uid = f"catalogue-version-{app_label}.{model_name}"
         post_save.connect(catalogue_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(catalogue_changed, sender=model, dispatch_uid=uid)
+    stock_allocated.connect(catalogue_changed, dispatch_uid="catalogue-version-stock")
     m2m_changed.connect(
         catalogue_changed,
         sender=apps.get_model("catalogue", "Certification").products.through,

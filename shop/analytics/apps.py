@@ -19,6 +19,7 @@ class AnalyticsConfig(apps.AnalyticsConfig):
         from oscar.apps.analytics import receivers as oscar_receivers
         from oscar.apps.basket.signals import basket_addition
         from oscar.apps.catalogue.signals import product_viewed
+        from oscar.apps.order.signals import order_placed
 
         from shop.analytics import receivers, services
 
@@ -26,5 +27,7 @@ class AnalyticsConfig(apps.AnalyticsConfig):
         basket_addition.disconnect(oscar_receivers.receive_basket_addition)
         product_viewed.connect(receivers.buffer_product_view)
         basket_addition.connect(receivers.buffer_basket_addition)
+        order_placed.disconnect(oscar_receivers.receive_order_placed)
+        order_placed.connect(receivers.record_order)
         request_finished.connect(receivers.flush_due_counters)
         atexit.register(services.product_counters_flush)

@@ -1,6 +1,7 @@
 """Signal receivers that buffer product counters and flush them after responses."""
 
 from shop.analytics.services import (
+    order_counters_record,
     product_basket_addition_record,
     product_counters_flush_if_due,
     product_view_record,
@@ -19,6 +20,11 @@ def buffer_product_view(sender, product, user, **kwargs):
 def buffer_basket_addition(sender, product, user, **kwargs):
     if not kwargs.get("raw", False):
         product_basket_addition_record(product_id=product.pk, user_id=_user_id(user))
+
+
+def record_order(sender, order, user, **kwargs):
+    if not kwargs.get("raw", False):
+        order_counters_record(order=order, user=user)
 
 
 def flush_due_counters(sender, **kwargs):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
 from shop.checkout.applicator import SurchargeApplicator
+from shop.checkout.ordering import OrderCreator
 from shop.checkout.selectors import order_payment_details_get
 from shop.partner.models import InsufficientStock, StockRecord
 from shop.payments.gateways import gateway_for
@@ -41,7 +42,6 @@ Applicator = get_class("offer.applicator", "Applicator")
 Basket = get_model("basket", "Basket")
 ShippingAddress = get_model("order", "ShippingAddress")
 Order = get_model("order", "Order")
-OrderCreator = get_class("order.utils", "OrderCreator")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Repository = get_class("shipping.repository", "Repository")

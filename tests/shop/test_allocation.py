@@ -3,9 +3,14 @@ import threading
 import pytest
 from django.db import connection
 from django.utils import translation
+from oscar.apps.partner.models import StockAlert
 
 from shop.partner.models import InsufficientStock, StockRecord
-from shop.partner.services import stock_allocate, stock_shortage_message
+from shop.partner.services import (
+    stock_allocate,
+    stock_allocate_many,
+    stock_shortage_message,
+)
 from tests.factories import ProductFactory, StockRecordFactory
 
 BUYERS = 20
@@ -99,3 +104,37 @@ def test_twenty_buyers_racing_for_five_units_get_exactly_five():
     assert outcomes.count("refused") == BUYERS - UNITS
     assert stockrecord.num_allocated == UNITS
     assert stockrecord.net_stock_level == 0
+
+
+@pytest.mark.django_db
+def test_a_basket_is_allocated_whole_or_not_at_all():
+    """Several records in one go: one short record refuses the lot and is named."""
+    honey, dates, oil = stock(num_in_stock=5), stock(num_in_stock=2), stock()
+
+    with pytest.raises(InsufficientStock) as refused:
+        stock_allocate_many(allocations=[(honey, 1), (dates, 2), (dates, 1), (oil, 4)])
+
+    assert refused.value.stockrecord == dates
+    assert refused.value.stockrecord.net_stock_level == 2
+    levels = {r.pk: r.num_allocated or 0 for r in StockRecord.objects.all()}
+    assert levels == {honey.pk: 0, dates.pk: 0, oil.pk: 0}
+
+    stock_allocate_many(allocations=[(honey, 1), (dates, 1), (dates, 1), (oil, 4)])
+
+    levels = dict(StockRecord.objects.values_list("pk", "num_allocated"))
+    assert levels == {honey.pk: 1, dates.pk: 2, oil.pk: 4}
+    assert (dates.num_allocated, dates.net_stock_level) == (2, 0)
+
+
+@pytest.mark.django_db
+def test_allocation_opens_a_low_stock_alert_once():
+    """Falling below the threshold opens one alert for staff, not one per order."""
+    argan = stock(num_in_stock=10, low_stock_threshold=5)
+
+    stock_allocate_many(allocations=[(argan, 4)])
+    assert not StockAlert.objects.exists()
+    stock_allocate_many(allocations=[(argan, 2)])
+    stock_allocate_many(allocations=[(argan, 1)])
+
+    alert = StockAlert.objects.get()
+    assert (alert.stockrecord, alert.status, alert.threshold) == (argan, "Open", 5)
