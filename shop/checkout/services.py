@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 Applicator = get_class("offer.applicator", "Applicator")
 Basket = get_model("basket", "Basket")
 ShippingAddress = get_model("order", "ShippingAddress")
+UserAddress = get_model("address", "UserAddress")
 Order = get_model("order", "Order")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
@@ -263,6 +264,8 @@ def order_place(*, payment: CheckoutPayment, basket=None):
             )
             % {"product": title}
         ) from error
+    if user is not None:
+        address_book_update(user=user, address=address)
     basket.submit()
     payment.order = order
     payment.status = Status.PLACED
@@ -273,6 +276,16 @@ def order_place(*, payment: CheckoutPayment, basket=None):
         lambda: order_confirmation_send(order=order, language=language)
     )
     return order
+
+
+def address_book_update(*, user, address) -> None:
+    """Keep a customer's delivery address for next time, once per distinct address."""
+    saved = user.addresses.filter(hash=address.generate_hash()).first()
+    if saved is None:
+        saved = UserAddress(user=user)
+        address.populate_alternative_model(saved)
+    saved.num_orders_as_shipping_address += 1
+    saved.save()
 
 
 def offline_checkout_place(*, payment: CheckoutPayment, basket=None):

@@ -50,24 +50,46 @@ def test_click_and_collect_email_names_the_store_and_hours(
     assert "&#x27;" not in body  # plain text, not HTML-escaped
 
 
-def test_customer_sees_the_order_and_its_status_in_the_account(argan_oil):
-    """A signed-in customer finds the order, with its status, in the account."""
-    customer = UserFactory(email="client@terroir.ma")
-    client = Client()
-    client.force_login(customer)
-    shopper = Shopper(client, email=customer.email)
-    shopper.add(argan_oil, 1)
-    shopper.client.get(url("checkout:index"))
+def customer_orders(client, customer, product, language="fr"):
+    shopper = Shopper(client, email=customer.email, language=language)
+    shopper.add(product, 1)
+    shopper.client.get(url("checkout:index", language))
     shopper.address()
     shopper.ship_by("standard")
     shopper.pay_by("cash_on_delivery")
     shopper.place()
-    order = Order.objects.get()
-    assert order.user == customer
+    return Order.objects.filter(user=customer).latest("pk")
 
-    history = client.get(url("customer:order-list"))
 
-    detail = client.get(url("customer:order", order_number=order.number))
+def test_customer_sees_the_order_and_its_status_in_the_account(argan_oil):
+    """A signed-in customer sees the order and its status in French in the account."""
+    customer = UserFactory(email="client@terroir.ma")
+    client = Client()
+    client.force_login(customer)
+    order = customer_orders(client, customer, argan_oil)
 
+    history = client.get(url("customer:order-list", "fr"))
+    detail = client.get(url("customer:order", "fr", order_number=order.number))
+    in_arabic = client.get(url("customer:order-list", "ar"))
+
+    assert order.status == "Pending"
     assert order.number in page_text(history)
-    assert "Pending" in page_text(detail)
+    assert "En attente" in page_text(history)
+    assert "En attente" in page_text(detail)
+    assert "Pending" not in page_text(detail)
+    assert "قيد الانتظار" in page_text(in_arabic)
+
+
+def test_a_customer_delivery_address_is_kept_once_for_next_time(argan_oil):
+    """Ordering twice to the same address keeps one address-book entry."""
+    customer = UserFactory(email="client@terroir.ma")
+    client = Client()
+    client.force_login(customer)
+
+    customer_orders(client, customer, argan_oil)
+    customer_orders(client, customer, argan_oil)
+
+    saved = customer.addresses.get()
+    assert saved.num_orders_as_shipping_address == 2
+    assert saved.line4 == Order.objects.first().shipping_address.line4
+    assert saved.line4 in page_text(client.get(url("customer:address-list", "fr")))
