@@ -1,0 +1,201 @@
+"""Adding to the basket: what the shopper sees (shop/basket)."""
+
+import html
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import strip_tags
+from oscar.core.loading import get_model
+from oscar.test import factories as oscar_factories
+
+from tests.factories import CustomerFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+Basket = get_model("basket", "Basket")
+Benefit = get_model("offer", "Benefit")
+Condition = get_model("offer", "Condition")
+ConditionalOffer = get_model("offer", "ConditionalOffer")
+Line = get_model("basket", "Line")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def argan_oil():
+    """120 MAD, 3 bottles left in the warehouse."""
+    return ProductFactory(title="Huile d'argane", stockrecords__num_in_stock=3)
+
+
+def add(client, product, quantity=1, **fields):
+    # The shopper has seen the messages of the previous addition.
+    client.cookies.pop("messages", None)
+    return client.post(
+        reverse("basket:add", kwargs={"pk": product.pk}),
+        {"quantity": quantity, **fields},
+    )
+
+
+def shown(response) -> list[str]:
+    return [
+        " ".join(html.unescape(strip_tags(str(message))).split())
+        for message in get_messages(response.wsgi_request)
+    ]
+
+
+def basket_page(client) -> str:
+    page = client.get(reverse("basket:summary")).content.decode()
+    return " ".join(html.unescape(page).split())
+
+
+def two_for_ten_percent_off(**offer_fields):
+    """10% off every product once the basket holds two items."""
+    everything = oscar_factories.RangeFactory(
+        name="Everything", includes_all_products=True
+    )
+    return oscar_factories.ConditionalOfferFactory(
+        name="Two bottles, 10% off",
+        condition__type=Condition.COUNT,
+        condition__value=2,
+        condition__range=everything,
+        benefit__type=Benefit.PERCENTAGE,
+        benefit__value=10,
+        benefit__range=everything,
+        **offer_fields,
+    )
+
+
+def test_a_first_addition_opens_a_basket_the_visitor_finds_again(client, argan_oil):
+    """An anonymous visitor's first addition is in their basket on the next page."""
+    response = add(client, argan_oil)
+
+    assert response.status_code == 302
+    assert shown(response) == ["Huile d'argane has been added to your cart."]
+    assert settings.OSCAR_BASKET_COOKIE_OPEN in response.cookies
+    assert "Huile d'argane" in basket_page(client)
+
+
+def test_a_customer_adds_to_their_own_basket(client, argan_oil):
+    """A signed-in customer's addition goes to the basket of their account."""
+    customer = CustomerFactory()
+    client.force_login(customer)
+
+    add(client, argan_oil, quantity=2)
+
+    line = Line.objects.get(basket__owner=customer, basket__status=Basket.OPEN)
+    assert (line.product, line.quantity) == (argan_oil, 2)
+
+
+def test_adding_more_than_the_stock_is_refused(client, argan_oil):
+    """With 3 in stock and 2 in the basket, adding 2 more is refused and said so."""
+    add(client, argan_oil, quantity=2)
+
+    response = add(client, argan_oil, quantity=2)
+
+    assert response.status_code == 302
+    assert shown(response) == ["a maximum of 3 can be bought"]
+    assert Line.objects.get(product=argan_oil).quantity == 2
+
+
+def test_the_last_bottle_can_still_be_added(client, argan_oil):
+    """Adding exactly what is left in stock is allowed."""
+    add(client, argan_oil, quantity=2)
+
+    add(client, argan_oil, quantity=1)
+
+    assert Line.objects.get(product=argan_oil).quantity == 3
+
+
+def test_a_site_offer_applies_when_the_addition_qualifies(client, argan_oil):
+    """An addition that meets an offer's condition says so; the price drops."""
+    two_for_ten_percent_off()
+    first = add(client, argan_oil)
+
+    second = add(client, argan_oil)
+
+    assert shown(first) == ["Huile d'argane has been added to your cart."]
+    assert shown(second) == [
+        "Huile d'argane has been added to your cart.",
+        "Your cart now qualifies for the Two bottles, 10% off offer.",
+    ]
+    assert "216.00" in basket_page(client)
+
+
+def test_a_voucher_offer_is_reported_lost_to_a_better_one(client, argan_oil):
+    """A voucher's offer counts before the addition: the shopper learns it gave way."""
+    two_for_ten_percent_off(priority=10, exclusive=True)
+    welcome = oscar_factories.ConditionalOfferFactory(
+        name="Welcome, 5% off",
+        offer_type=ConditionalOffer.VOUCHER,
+        exclusive=True,
+        condition__type=Condition.COUNT,
+        condition__value=1,
+        condition__range__includes_all_products=True,
+        benefit__type=Benefit.PERCENTAGE,
+        benefit__value=5,
+        benefit__range__includes_all_products=True,
+    )
+    oscar_factories.VoucherFactory(code="BIENVENUE").offers.add(welcome)
+    add(client, argan_oil)
+    client.post(reverse("basket:vouchers-add"), {"code": "BIENVENUE"})
+    assert "114.00" in basket_page(client)
+
+    response = add(client, argan_oil)
+
+    assert shown(response) == [
+        "Huile d'argane has been added to your cart.",
+        "Your cart no longer qualifies for the Welcome, 5% off offer.",
+        "Your cart now qualifies for the Two bottles, 10% off offer.",
+    ]
+    assert "216.00" in basket_page(client)
+
+
+@pytest.fixture
+def engraved_tagine(db):
+    """A tagine whose class asks for an engraving."""
+    engraving = oscar_factories.OptionFactory(
+        name="Engraving", code="engraving", required=True
+    )
+    product = ProductFactory(title="Tajine gravé")
+    product.product_class.options.add(engraving)
+    return product
+
+
+def test_a_required_option_is_asked_for(client, engraved_tagine):
+    """Adding a product without its required option is refused with a message."""
+    response = add(client, engraved_tagine)
+
+    assert shown(response) == ["This field is required."]
+    assert not Line.objects.filter(product=engraved_tagine).exists()
+
+
+def test_an_option_is_kept_on_the_line(client, engraved_tagine):
+    """The option the shopper gives is recorded on the basket line."""
+    add(client, engraved_tagine, engraving="Salma")
+
+    line = Line.objects.get(product=engraved_tagine)
+    assert [(a.option.code, a.value) for a in line.attributes.all()] == [
+        ("engraving", "Salma")
+    ]
+
+
+def test_a_product_option_is_kept_on_the_line(client):
+    """An option of the product itself (not its class) is recorded too."""
+    product = ProductFactory(title="Amlou personnalisé")
+    product.product_options.add(
+        oscar_factories.OptionFactory(name="Message", code="message", required=True)
+    )
+
+    add(client, product, message="Mabrouk")
+
+    line = Line.objects.get(product=product)
+    assert [a.value for a in line.attributes.all()] == ["Mabrouk"]
+    assert line.price_excl_tax == Decimal("120.00")
