@@ -5,7 +5,7 @@ from oscar.apps.basket import forms
 
 class AddToBasketForm(forms.AddToBasketForm):
     def cleaned_options(self):
-        # has_options is annotated on the product (selectors): no options query
+        # has_options is annotated on the product (selectors.py): no options query
         # for a product without options.
         if not self.parent_product.has_options:
             return []

@@ -10,28 +10,21 @@ StockRecord = get_model("partner", "StockRecord")
 
 
 def product_for_basket_queryset() -> QuerySet:
-    """Products with what adding one reads: class, option flags, stock records.
+    """Products with what adding one reads: whether it has options, stock records.
 
     The strategy prices the product and checks its stock from the prefetched
     records (with their partners), so the form and Basket.add_product share one
-    query instead of two; the option flags spare an options query per addition
-    for the usual product without options.
+    query instead of two. `has_options` is annotated under the name of Oscar's
+    own property (same rule: the options of the product, of its class, or of
+    its parent's class), sparing an options query per addition.
     """
-    class_options = Option.objects.filter(
-        Q(productclass=OuterRef("product_class"))
+    options = Option.objects.filter(
+        Q(product=OuterRef("pk"))
+        | Q(productclass=OuterRef("product_class"))
         | Q(productclass=OuterRef("parent__product_class"))
     )
-    return (
-        Product.objects.select_related("product_class", "parent__product_class")
-        .annotate(
-            has_product_class_options=Exists(class_options),
-            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
-        )
-        .prefetch_related(
-            Prefetch(
-                "stockrecords", queryset=StockRecord.objects.select_related("partner")
-            )
-        )
+    return Product.objects.annotate(has_options=Exists(options)).prefetch_related(
+        Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner"))
     )
 
 

@@ -1,20 +1,34 @@
 """Writes of the basket: adding a product."""
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 Basket = get_model("basket", "Basket")
+Line = get_model("basket", "Line")
 
 
 def basket_product_add(*, basket: Basket, product, quantity: int, options: list):
-    """Add a product to a basket; return Oscar's (line, created).
+    """Add a product to a basket, without losing a concurrent addition.
 
-    Additions to one basket are serialised: Oscar reads a line's quantity and
-    writes it back, so two concurrent additions (a double click, two tabs)
-    would otherwise lose one of them.
+    More of a line already in the basket is one UPDATE of its quantity: no read
+    then write (Oscar's way), so simultaneous additions (a double click, two
+    tabs) all count, and SQLite's database-wide write lock is held for that one
+    statement rather than a whole transaction. A new line goes through Oscar's
+    Basket.add_product, serialised with other additions to the same basket.
     """
+    stockrecord = basket.get_stock_info(product, options).stockrecord
+    if basket.pk and stockrecord:
+        reference = basket._create_line_reference(product, stockrecord, options)
+        added = Line.objects.filter(basket=basket, line_reference=reference).update(
+            quantity=F("quantity") + quantity, date_updated=timezone.now()
+        )
+        if added:
+            basket.reset_offer_applications()
+            return
     with transaction.atomic():
         # A new basket (no id yet) has no concurrent additions to wait for.
         if basket.pk:
             list(Basket.objects.select_for_update().filter(pk=basket.pk))
-        return basket.add_product(product, quantity, options)
+        basket.add_product(product, quantity, options)

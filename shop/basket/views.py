@@ -48,7 +48,7 @@ class BasketAddView(views.BasketAddView):
         offers = applicator.get_offers(basket, self.request.user, self.request)
         applicator.apply_offers(basket, offers)
         offers_before = basket.applied_offers()
-        self.line, self.line_created = services.basket_product_add(
+        services.basket_product_add(
             basket=basket,
             product=form.product,
             quantity=form.cleaned_data["quantity"],
