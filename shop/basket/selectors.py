@@ -10,7 +10,7 @@ StockRecord = get_model("partner", "StockRecord")
 
 
 def product_for_basket_queryset() -> QuerySet:
-    """Products with what adding one reads: whether it has options, stock records.
+    """Products with what adding one reads: class, whether it has options, stock.
 
     The strategy prices the product and checks its stock from the prefetched
     records (with their partners), so the form and Basket.add_product share one
@@ -23,8 +23,15 @@ def product_for_basket_queryset() -> QuerySet:
         | Q(productclass=OuterRef("product_class"))
         | Q(productclass=OuterRef("parent__product_class"))
     )
-    return Product.objects.annotate(has_options=Exists(options)).prefetch_related(
-        Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner"))
+    return (
+        # The stock policy reads the class (does it track stock?).
+        Product.objects.select_related("product_class")
+        .annotate(has_options=Exists(options))
+        .prefetch_related(
+            Prefetch(
+                "stockrecords", queryset=StockRecord.objects.select_related("partner")
+            )
+        )
     )
 
 

@@ -1,11 +1,14 @@
 """Adding to the basket: what the shopper sees (shop/basket)."""
 
 import html
+import threading
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
@@ -199,3 +202,30 @@ def test_a_product_option_is_kept_on_the_line(client):
     line = Line.objects.get(product=product)
     assert [a.value for a in line.attributes.all()] == ["Mabrouk"]
     assert line.price_excl_tax == Decimal("120.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_additions_of_a_product_all_count():
+    """Eight clicks at once on a product not yet in the basket leave eight."""
+    clicks = 8
+    honey, amlou = ProductFactory(title="Miel"), ProductFactory(title="Amlou")
+    client = Client()
+    add(client, honey)
+    start = threading.Barrier(clicks)
+
+    def click():
+        try:
+            twin = Client()
+            twin.cookies = client.cookies
+            start.wait()
+            assert add(twin, amlou).status_code == 302
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(clicks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Line.objects.get(product=amlou).quantity == clicks

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 CATEGORY_BUDGET = 14
 AUTOCOMPLETE_BUDGET = 2
-ADD_TO_BASKET_BUDGET = 12
+ADD_TO_BASKET_BUDGET = 8
 CLICKS = 8
 
 
