@@ -11,7 +11,9 @@ Page owners can cache fragments with Django's tag and the context variable
 `{% cache 300 product_card product.pk catalogue_version LANGUAGE_CODE %}`;
 and data with `catalogue_cached("name", *parts, compute=...)`.
 
-Documented delays: a change saved through the ORM shows on the next request;
+Documented delays: a change saved through the ORM shows on the next request
+(requests arriving while that one renders the page may still get the previous
+copy, for the duration of a render);
 a bulk `QuerySet.update()` that sends no signal shows within
 CATALOGUE_CACHE_SECONDS (default 300 s) for data and PAGE_CACHE_SECONDS (default
 60 s) for pages; an expiry shows from local midnight. Time-dependent text on a
@@ -37,6 +39,11 @@ from django.utils.translation import get_language
 VERSION_KEY = "catalogue:version"
 VERSION_TIMEOUT = 60 * 60 * 24 * 30
 CSRF_PLACEHOLDER = "@@csrf-token@@"
+# A stale page may still be served this long after it expired, and only while
+# another request renders it again (at most RENDER_LOCK_SECONDS, should that
+# request die).
+STALE_GRACE_SECONDS = 30
+RENDER_LOCK_SECONDS = 10
 _MISSING = object()
 # Masked CSRF tokens are 64 letters and digits (django.middleware.csrf).
 _CSRF_CANDIDATE = re.compile(r"[A-Za-z0-9]{64}")
@@ -156,8 +163,13 @@ class AnonymousPageCacheMiddleware:
     always get a freshly rendered page, and so does any page whose rendering
     touched the session or set a personal cookie. CSRF tokens are cut out before
     storing and a fresh one, for the visitor's own CSRF cookie, is put back on
-    every hit. Pages live PAGE_CACHE_SECONDS at most (0 turns the cache off,
+    every hit. Pages stay fresh PAGE_CACHE_SECONDS (0 turns the cache off,
     the default with DEBUG on); catalogue changes show on the next request.
+
+    When a page has expired or the catalogue changed, the first request renders
+    it again; requests arriving meanwhile get the previous copy (for the few
+    milliseconds of a render) rather than all rendering it at once, which on a
+    busy page would stall every worker together.
 
     Goes after CsrfViewMiddleware, so the visitor's CSRF cookie is known.
     """
@@ -175,12 +187,24 @@ class AnonymousPageCacheMiddleware:
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or catalogue_version()
         stored = found.get(key)
-        if stored is not None and stored["version"] == version:
-            return _rebuild(request, stored)
-        response = self.get_response(request)
-        session = getattr(request, "session", None)
-        if _response_is_shareable(response) and not (session and session.modified):
-            cache.set(key, {**_freeze(request, response), "version": version}, timeout)
+        if stored is not None:
+            fresh = stored.get("fresh_until", 0) > time.time()
+            if fresh and stored["version"] == version:
+                return _rebuild(request, stored)
+            # Stale: one request renders the page again while the others keep
+            # getting the previous copy, instead of all rendering it at once.
+            if not cache.add(f"{key}:rendering", 1, RENDER_LOCK_SECONDS):
+                return _rebuild(request, stored)
+        try:
+            response = self.get_response(request)
+            session = getattr(request, "session", None)
+            if _response_is_shareable(response) and not (session and session.modified):
+                frozen = _freeze(request, response)
+                frozen.update(version=version, fresh_until=time.time() + timeout)
+                cache.set(key, frozen, timeout + STALE_GRACE_SECONDS)
+        finally:
+            if stored is not None:
+                cache.delete(f"{key}:rendering")
         return response
 
 

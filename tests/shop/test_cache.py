@@ -1,7 +1,9 @@
 """Whole-page cache for anonymous visitors (shop/cache.py) on the real product page."""
 
+import contextlib
 import datetime
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +15,7 @@ from oscar.test.factories import UserFactory
 
 from catalog.models import Certification
 from shop.cache import catalogue_cached, catalogue_version, catalogue_version_bump
+from shop.partner.models import StockRecord
 from tests.factories import CertificationFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +94,61 @@ def test_a_stock_change_shows_on_the_next_request(client, saffron, update_stockr
     content = page(Client(), saffron)
     assert "In stock (3 available)" in content
     assert "20 available" not in content
+
+
+@pytest.fixture
+def render_under_way_elsewhere(monkeypatch):
+    """A context manager: inside, every page looks as if another worker were
+    rendering it right now."""
+    busy = False
+    real_add = cache.add
+
+    def add(key, *args, **kwargs):
+        if busy and key.endswith(":rendering"):
+            return False
+        return real_add(key, *args, **kwargs)
+
+    @contextlib.contextmanager
+    def rendering_elsewhere():
+        nonlocal busy
+        busy = True
+        try:
+            yield
+        finally:
+            busy = False
+
+    monkeypatch.setattr(cache, "add", add)
+    return rendering_elsewhere
+
+
+def test_while_one_request_renders_a_changed_page_others_get_the_previous_copy(
+    saffron, update_stockrecord, render_under_way_elsewhere, django_assert_num_queries
+):
+    """No pile-up of renders after a change: concurrent visitors get the old copy
+    for the moment the page is being rendered again, then the new one."""
+    assert "120.00" in page(Client(), saffron)
+    update_stockrecord(saffron, price="99.50")
+
+    with render_under_way_elsewhere(), django_assert_num_queries(0):
+        assert "120.00" in page(Client(), saffron)
+
+    assert "99.50" in page(Client(), saffron)
+
+
+def test_a_change_without_signal_shows_once_the_page_expires(
+    saffron, monkeypatch, render_under_way_elsewhere
+):
+    """A bulk update bypasses invalidation: it shows after PAGE_CACHE_SECONDS."""
+    assert "120.00" in page(Client(), saffron)
+    StockRecord.objects.filter(product=saffron).update(price="99.50")
+    assert "120.00" in page(Client(), saffron)
+
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    with render_under_way_elsewhere():
+        assert "120.00" in page(Client(), saffron)
+
+    assert "99.50" in page(Client(), saffron)
 
 
 def test_an_expired_certification_disappears_the_next_day(client, saffron, monkeypatch):
