@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from catalog import services
+from catalog.management.commands.import_catalogue import REFUSED_ROWS_STATUS
 from catalog.models import Cooperative, Product, ProductAttribute, Region
 from shop.partner.models import Partner, StockRecord
 
@@ -56,9 +57,15 @@ def catalogue_setup(db):
 
 
 def run_import(path):
+    """Run the import; refused rows end it with status 2, reported on stderr."""
     out, err = io.StringIO(), io.StringIO()
     with translation.override("en"):
-        call_command("import_catalogue", str(path), stdout=out, stderr=err)
+        try:
+            call_command("import_catalogue", str(path), stdout=out, stderr=err)
+        except CommandError as exc:
+            if exc.returncode != REFUSED_ROWS_STATUS:
+                raise
+            err.write(f"Exit {exc.returncode}: {exc}")
     return out.getvalue(), err.getvalue()
 
 
@@ -140,6 +147,7 @@ def test_bad_rows_are_reported_with_line_and_reason_and_good_rows_saved(tmp_path
     out, err = run_import(path)
 
     assert "7 rows: 2 created, 0 updated, 0 unchanged, 5 errors" in out
+    assert "Exit 2: 5 rows were refused; the others were saved." in err
     assert "Line 3 (BAD-PRICE): invalid price “12,5x”" in err
     assert "Line 4 (BAD-REGION): unknown region “Atlantide”" in err
     assert "Line 5 (NO-TITLE): missing title" in err
@@ -160,6 +168,7 @@ def test_a_row_failing_midway_leaves_nothing_behind(tmp_path):
     out, err = run_import(path)
 
     assert "1 rows: 0 created, 0 updated, 0 unchanged, 1 errors" in out
+    assert "Exit 2: 1 row was refused; the others were saved." in err
     assert "Line 2 (CHEESE-1): The cold-chain product CHEESE-1 cannot be stocked" in err
     assert not Cooperative.objects.filter(slug="coop-jben").exists()
     assert not Product.objects.filter(upc="CHEESE-1").exists()

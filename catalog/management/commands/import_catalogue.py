@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.imports import (
     COLUMNS,
@@ -10,6 +11,8 @@ from catalog.imports import (
     RowError,
     catalogue_import,
 )
+
+REFUSED_ROWS_STATUS = 2
 
 
 def _columns_help() -> str:
@@ -24,7 +27,9 @@ class Command(BaseCommand):
         "Create or update cooperatives, products and stock from a CSV file "
         "(UTF-8, ';' or ',' separated, one row per product and warehouse). "
         "Bad rows are reported with their line number and skipped; "
-        "re-importing the same file changes nothing."
+        "re-importing the same file changes nothing. Exit status: 0 when every "
+        "row was imported, 2 when some were refused, 1 when the file was "
+        "refused as a whole."
     )
 
     def add_arguments(self, parser):
@@ -65,7 +70,17 @@ class Command(BaseCommand):
             "errors": len(report.errors),
             "cooperatives": report.cooperatives_created,
         }
-        if report.errors:
-            self.stdout.write(self.style.WARNING(summary))
-        else:
+        if not report.errors:
             self.stdout.write(self.style.SUCCESS(summary))
+            return
+        self.stdout.write(self.style.WARNING(summary))
+        # A scheduled import must be able to tell that rows need fixing.
+        raise CommandError(
+            ngettext(
+                "%(count)s row was refused; the others were saved.",
+                "%(count)s rows were refused; the others were saved.",
+                len(report.errors),
+            )
+            % {"count": len(report.errors)},
+            returncode=REFUSED_ROWS_STATUS,
+        )
