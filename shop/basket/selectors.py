@@ -1,5 +1,7 @@
 """Reads for adding to the basket: each thing the addition needs, loaded once."""
 
+import functools
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from oscar.core.loading import get_model
 
@@ -10,7 +12,15 @@ StockRecord = get_model("partner", "StockRecord")
 
 
 def product_for_basket_queryset() -> QuerySet:
-    """Products with what adding one reads: class, whether it has options, stock.
+    """Products with what adding one reads: class, whether it has options, stock."""
+    # Resolving the annotation and prefetch costs more than the query itself:
+    # build them once per process, hand out clones.
+    return _products_for_basket().all()
+
+
+@functools.cache
+def _products_for_basket() -> QuerySet:
+    """Products with what adding one reads (never evaluated: cloned for each use).
 
     The strategy prices the product and checks its stock from the prefetched
     records (with their partners), so the form and Basket.add_product share one
@@ -35,14 +45,17 @@ def product_for_basket_queryset() -> QuerySet:
     )
 
 
-def basket_lines_cache(*, basket: Basket) -> None:
-    """Load the basket's lines once, with the product and stock record offers read.
+def basket_lines_cache(*, basket: Basket, offers: list) -> None:
+    """Load the basket's lines once, with what the addition reads.
 
     Fills the cache behind Basket.all_lines (quantity limit, currency, offers)
-    with one query; Oscar's own query also prefetches line attributes and
-    product images for the basket page, which an addition never shows.
+    with one query. Offers read each line's product and stock record, so those
+    are joined only when there are offers to apply; Oscar's own query also
+    prefetches line attributes and product images for the basket page, which
+    an addition never shows.
     """
     if basket.id:
-        basket._lines = basket.lines.select_related("product", "stockrecord").order_by(
-            "pk"
-        )
+        lines = basket.lines.order_by("pk")
+        if offers:
+            lines = lines.select_related("product", "stockrecord")
+        basket._lines = lines

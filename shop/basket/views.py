@@ -37,7 +37,8 @@ class BasketAddView(views.BasketAddView):
         )
         basket = basket_lookup.get_basket(request)
         basket.strategy = request.strategy
-        selectors.basket_lines_cache(basket=basket)
+        self.offers = Applicator().get_offers(basket, request.user, request)
+        selectors.basket_lines_cache(basket=basket, offers=self.offers)
         # The middleware sets the basket cookie of a new basket from this.
         request.basket = basket
         return FormView.post(self, request, *args, **kwargs)
@@ -45,8 +46,7 @@ class BasketAddView(views.BasketAddView):
     def form_valid(self, form):
         basket = self.request.basket
         applicator = Applicator()
-        offers = applicator.get_offers(basket, self.request.user, self.request)
-        applicator.apply_offers(basket, offers)
+        applicator.apply_offers(basket, self.offers)
         offers_before = basket.applied_offers()
         services.basket_product_add(
             basket=basket,
@@ -59,7 +59,7 @@ class BasketAddView(views.BasketAddView):
         )
         # The addition cleared the discounts: the same offers, applied again,
         # tell which ones it gained or lost.
-        applicator.apply_offers(basket, offers)
+        applicator.apply_offers(basket, self.offers)
         for level, message in BasketMessageGenerator().get_offer_messages(
             offers_before, basket.applied_offers()
         ):
