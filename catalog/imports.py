@@ -23,34 +23,49 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog import services
 from catalog.models import Cooperative, ProductClass, Region
 from shop.partner.models import Partner
 
 COLUMNS = {
-    "sku": "Product reference (letters, digits, '-', '_', '.'), unique per product.",
-    "title": "Product title shown to customers.",
-    "description": "Optional description.",
-    "category": 'Category path, levels separated by ">": "Huiles > Huile d\'argane".',
-    "product_class": "Existing product class (name or slug), e.g. Huile.",
-    "cooperative_slug": "Producing cooperative's slug.",
-    "cooperative_name": "Cooperative name: creates or renames the cooperative.",
-    "cooperative_region": "Cooperative region (needed to create it).",
-    "cooperative_city": "Optional cooperative city.",
-    "origin_region": "Origin region; blank means the cooperative's region.",
-    "cold_chain": "oui/non (yes/no, 1/0): needs refrigerated storage.",
-    "hs_code": "Customs HS code, 6 to 10 digits (dots and spaces are ignored).",
-    "weight_g": "Net weight in grams (product class attribute).",
-    "volume_ml": "Volume in millilitres (product class attribute).",
-    "ingredients": "Ingredients (product class attribute).",
-    "shelf_life_months": "Shelf life in months (product class attribute).",
-    "shelf_life_days": "Shelf life in days, fresh products (class attribute).",
-    "pack_size": "Units per wholesale carton.",
-    "moq": "Wholesale minimum order quantity.",
-    "price_mad": "Price in dirhams, tax included: 120.00 or 120,00.",
-    "stock": "Units in stock at the warehouse (0 or more).",
-    "warehouse": "Code of the stock location, e.g. entrepot-agadir.",
+    "sku": gettext_lazy(
+        "Product reference (letters, digits, '-', '_', '.'), unique per product."
+    ),
+    "title": gettext_lazy("Product title shown to customers."),
+    "description": gettext_lazy("Optional description."),
+    "category": gettext_lazy(
+        'Category path, levels separated by ">": "Huiles > Huile d\'argane".'
+    ),
+    "product_class": gettext_lazy("Existing product class (name or slug), e.g. Huile."),
+    "cooperative_slug": gettext_lazy("Producing cooperative's slug."),
+    "cooperative_name": gettext_lazy(
+        "Cooperative name: creates or renames the cooperative."
+    ),
+    "cooperative_region": gettext_lazy("Cooperative region (needed to create it)."),
+    "cooperative_city": gettext_lazy("Optional cooperative city."),
+    "origin_region": gettext_lazy(
+        "Origin region; blank means the cooperative's region."
+    ),
+    "cold_chain": gettext_lazy("oui/non (yes/no, 1/0): needs refrigerated storage."),
+    "hs_code": gettext_lazy(
+        "Customs HS code, 6 to 10 digits (dots and spaces are ignored)."
+    ),
+    "weight_g": gettext_lazy("Net weight in grams (product class attribute)."),
+    "volume_ml": gettext_lazy("Volume in millilitres (product class attribute)."),
+    "ingredients": gettext_lazy("Ingredients (product class attribute)."),
+    "shelf_life_months": gettext_lazy(
+        "Shelf life in months (product class attribute)."
+    ),
+    "shelf_life_days": gettext_lazy(
+        "Shelf life in days, fresh products (class attribute)."
+    ),
+    "pack_size": gettext_lazy("Units per wholesale carton."),
+    "moq": gettext_lazy("Wholesale minimum order quantity."),
+    "price_mad": gettext_lazy("Price in dirhams, tax included: 120.00 or 120,00."),
+    "stock": gettext_lazy("Units in stock at the warehouse (0 or more)."),
+    "warehouse": gettext_lazy("Code of the stock location, e.g. entrepot-agadir."),
 }
 REQUIRED_COLUMNS = (
     "sku",
