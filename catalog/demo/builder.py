@@ -9,6 +9,7 @@ by slug, SKU, code or email, so building twice gives the same database.
 import datetime
 import io
 import time
+import unicodedata
 import zlib
 from pathlib import Path
 
@@ -297,6 +298,11 @@ def _image_bytes(title: str, family: str) -> bytes:
     gradient = Image.linear_gradient("L").resize((IMAGE_SIZE, IMAGE_SIZE))
     image = ImageOps.colorize(gradient, dark, light)
     draw = ImageDraw.Draw(image)
+    # Pillow's built-in font has no accented letters: draw "Epicerie", not "?picerie".
+    title, family = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        for text in (title, family)
+    )
     words = [word for word in title.split() if word[:1].isalpha() and len(word) > 2]
     initials = "".join(word[0] for word in words[:2]).upper()
     centre = IMAGE_SIZE // 2
