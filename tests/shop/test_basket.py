@@ -229,3 +229,28 @@ def test_simultaneous_first_additions_of_a_product_all_count():
         thread.join()
 
     assert Line.objects.get(product=amlou).quantity == clicks
+
+
+def test_a_variant_is_added_from_its_parent_product(client):
+    """Choosing a size of a product with variants puts that size in the basket."""
+    saffron = ProductFactory(title="Safran", structure="parent", stockrecords=None)
+    two_grams = ProductFactory(
+        title="Safran 2 g",
+        structure="child",
+        parent=saffron,
+        product_class=None,
+        stockrecords__price=Decimal("90.00"),
+    )
+
+    response = add(client, saffron, child_id=two_grams.pk)
+
+    assert shown(response) == ["Safran 2 g has been added to your cart."]
+    assert Line.objects.get(product=two_grams).price_incl_tax == Decimal("90.00")
+
+
+def test_an_addition_without_the_form_token_is_refused(argan_oil):
+    """A post forged by another site (no CSRF token) adds nothing."""
+    response = add(Client(enforce_csrf_checks=True), argan_oil)
+
+    assert response.status_code == 403
+    assert not Line.objects.exists()
