@@ -162,8 +162,6 @@ class ProductDocument(dsl.Document):
     cold_chain = dsl.Boolean()
     date_created = dsl.Date()
     suggest = _completion()
-    suggest_cooperative = _completion()
-    suggest_category = _completion()
 
 
 @dataclass(frozen=True)
@@ -276,16 +274,6 @@ def document_from_facts(facts: ProductFacts, *, today: datetime.date) -> dict:
         cold_chain=facts.cold_chain,
         date_created=facts.date_created,
         suggest={"input": word_suffixes(facts.title)},
-        suggest_cooperative=(
-            {"input": word_suffixes(facts.cooperative_name)}
-            if facts.cooperative_name
-            else None
-        ),
-        suggest_category=(
-            {"input": [s for name in category_names for s in word_suffixes(name)]}
-            if category_names
-            else None
-        ),
     )
     return document.to_dict(skip_empty=True)
 

@@ -551,62 +551,24 @@ def product_search_fallback(*, query: ProductQuery) -> SearchResults:
 
 
 def build_autocomplete(*, text: str, size: int = 6) -> dsl.Search:
-    """Return the engine request behind `autocomplete` (exposed for the bench)."""
-    fuzzy = {"fuzziness": "AUTO", "min_length": 4, "prefix_length": 2}
-    completion = {"size": size, "skip_duplicates": True, "fuzzy": fuzzy}
-    search = (
+    """Return the engine request behind `product_suggestions` (exposed for the bench).
+
+    One clause on one field and only what the suggestion list shows: the engine
+    pays for every field matched and every suggester, on each keystroke.
+    Cooperatives and categories come from the database (search.selectors).
+    """
+    return (
         dsl.Search(index=index_alias())
-        .query(
-            dsl.Q(
-                "match",
-                **{"title.ac": {"query": text, "operator": "and"}},
-            )
-        )
-        .source(
-            ["title", "slug", "cooperative_id", "cooperative_name", "category_links"]
-        )
+        .query(dsl.Q("match", **{"title.ac": {"query": text, "operator": "and"}}))
+        .source(["title", "slug"])
         .extra(size=size, track_total_hits=False)
-        .suggest(
-            "cooperatives",
-            text,
-            completion={"field": "suggest_cooperative", **completion},
-        )
-        .suggest(
-            "categories", text, completion={"field": "suggest_category", **completion}
-        )
     )
-    return search
 
 
-def autocomplete(*, text: str, size: int = 6) -> list[Suggestion]:
-    """Return products (title prefix), cooperatives and categories for a prefix."""
-    search = build_autocomplete(text=text, size=size)
-    response = engine.execute(search)
-    suggestions = [
+def product_suggestions(*, text: str, size: int = 6) -> list[Suggestion]:
+    """Return products whose title has words starting with the prefix's words."""
+    response = engine.execute(build_autocomplete(text=text, size=size))
+    return [
         Suggestion("product", int(hit.meta.id), hit.title, getattr(hit, "slug", ""))
         for hit in response.hits
     ]
-    raw = response.suggest.to_dict()
-    seen = set()
-    for option in raw.get("cooperatives", [{}])[0].get("options", []):
-        source = option["_source"]
-        key = ("cooperative", source.get("cooperative_id"))
-        if source.get("cooperative_id") and key not in seen:
-            seen.add(key)
-            suggestions.append(
-                Suggestion(
-                    "cooperative",
-                    int(source["cooperative_id"]),
-                    source.get("cooperative_name", ""),
-                )
-            )
-    for option in raw.get("categories", [{}])[0].get("options", []):
-        matched = option["text"].casefold()
-        for link in option["_source"].get("category_links", []):
-            key = ("category", link["id"])
-            if link["name"].casefold().endswith(matched) and key not in seen:
-                seen.add(key)
-                suggestions.append(
-                    Suggestion("category", link["id"], link["name"], link["full_slug"])
-                )
-    return suggestions

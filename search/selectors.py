@@ -1,10 +1,14 @@
-"""Reads for product listings: engine results (or the database fallback) + products."""
+"""Reads for listings and suggestions: engine results (or the database) + products."""
 
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import timezone
+from oscar.core.loading import get_model
 
 from catalog.models import Certification, Product
 from search import engine
@@ -12,11 +16,25 @@ from search.queries import (
     Hit,
     ProductQuery,
     SearchResults,
+    Suggestion,
     product_search,
     product_search_fallback,
+    product_suggestions,
 )
+from search.services import indexable_products
+from shop.cache import catalogue_cache_key, catalogue_cached
 
 logger = logging.getLogger(__name__)
+
+Category = get_model("catalogue", "Category")
+
+# A cached answer is dropped as soon as the catalogue version moves; the expiry
+# only bounds changes that send no signal (bulk updates).
+AUTOCOMPLETE_CACHE_SECONDS = 60
+
+# Letters a shopper may type either way: ligatures, and Arabic forms that the
+# keyboard offers separately (alef maqsura/yeh, teh marbuta/heh, tatweel).
+_FOLDED_LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ى": "ي", "ة": "ه", "ـ": None})
 
 
 @dataclass
@@ -62,3 +80,135 @@ def product_listing_get(*, query: ProductQuery) -> Listing:
     return Listing(
         results=results, products=product_cards_list(product_ids=results.product_ids)
     )
+
+
+# Autocomplete.
+
+
+@dataclass(frozen=True)
+class Autocomplete:
+    suggestions: list[Suggestion]
+    degraded: bool = False  # the engine did not answer: no product suggestions
+
+
+def fold(text: str) -> str:
+    """Return text without case, accents or Arabic diacritics ("Kelâat" → "kelaat",
+    "الأركان" → "الاركان"), for comparing what a shopper types with names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return bare.translate(_FOLDED_LETTERS)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", fold(text)))
+
+
+def _full_slugs(slugs: dict[str, str]) -> dict[str, str]:
+    """Map category paths to URL slugs ("huiles/huile-dargane") from their own slugs."""
+    steplen = Category.steplen
+    return {
+        path: "/".join(
+            slugs[path[:end]]
+            for end in range(steplen, len(path) + 1, steplen)
+            if path[:end] in slugs
+        )
+        for path in slugs
+    }
+
+
+def _named_entries() -> list[tuple[Suggestion, tuple[str, ...]]]:
+    """Load the cooperatives and categories a shopper can jump to, with their words.
+
+    Only those with products in search, as the search page they lead to would
+    otherwise be empty. A fixed number of queries, whatever the catalogue size.
+    """
+    # One row per cooperative and category in use: a few hundred at most.
+    in_use = (
+        indexable_products()
+        .values_list("cooperative_id", "cooperative__name", "categories__path")
+        .distinct()
+    )
+    cooperatives: dict[int, str] = {}
+    linked_paths = set()
+    for cooperative_id, name, path in in_use:
+        if cooperative_id:
+            cooperatives[cooperative_id] = name
+        if path:
+            linked_paths.add(path)
+    steplen = Category.steplen
+    stocked = {
+        path[:end]
+        for path in linked_paths
+        for end in range(steplen, len(path) + 1, steplen)
+    }
+    rows = list(
+        Category.objects.filter(is_public=True, ancestors_are_public=True).values_list(
+            "pk", "name", "slug", "path"
+        )
+    )
+    full_slugs = _full_slugs({path: slug for _pk, _name, slug, path in rows})
+    entries = [
+        (Suggestion("cooperative", pk, name), _words(name))
+        for pk, name in cooperatives.items()
+    ]
+    entries += [
+        (Suggestion("category", pk, name, full_slugs[path]), _words(name))
+        for pk, name, _slug, path in rows
+        if path in stocked
+    ]
+    return entries
+
+
+def _match_start(words: tuple[str, ...], typed: tuple[str, ...]) -> int | None:
+    """Return where the typed words begin consecutive words of a name, or None."""
+    for start in range(len(words) - len(typed) + 1):
+        if all(words[start + i].startswith(part) for i, part in enumerate(typed)):
+            return start
+    return None
+
+
+def name_suggestions_list(*, text: str, size: int = 6) -> list[Suggestion]:
+    """Return cooperatives, then categories, with words starting as typed.
+
+    Any word of a name may start the match ("tifa" → "Coopérative Tifaout");
+    names matched from their first word come first.
+    """
+    typed = _words(text)
+    if not typed:
+        return []
+    entries = catalogue_cached("autocomplete-names", compute=_named_entries)
+    found: dict[str, list[tuple[bool, tuple[str, ...], Suggestion]]] = {}
+    for suggestion, words in entries:
+        start = _match_start(words, typed)
+        if start is not None:
+            found.setdefault(suggestion.kind, []).append((start > 0, words, suggestion))
+    return [
+        suggestion
+        for kind in ("cooperative", "category")
+        for _later, _name, suggestion in sorted(
+            found.get(kind, []), key=lambda match: match[:2]
+        )[:size]
+    ]
+
+
+def autocomplete_get(*, text: str, size: int = 6) -> Autocomplete:
+    """Return suggestions for a prefix: products from the engine, cooperatives and
+    categories from the database; never raise.
+
+    Answers are cached per prefix under the catalogue version, which moves after
+    every catalogue change and again once the index has caught up with it
+    (search.services), so a renamed or removed product leaves the suggestions
+    with the next keystroke. Answers without products (engine down) are not kept.
+    """
+    key = catalogue_cache_key("autocomplete", " ".join(text.split()).casefold(), size)
+    suggestions = cache.get(key)
+    if suggestions is not None:
+        return Autocomplete(suggestions)
+    names = name_suggestions_list(text=text, size=size)
+    try:
+        products = product_suggestions(text=text, size=size)
+    except engine.SearchUnavailable:
+        return Autocomplete(names, degraded=True)
+    suggestions = products + names
+    cache.set(key, suggestions, AUTOCOMPLETE_CACHE_SECONDS)
+    return Autocomplete(suggestions)

@@ -20,6 +20,7 @@ from search.documents import (
     document_from_facts,
     index_body,
 )
+from shop.cache import catalogue_version_bump
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +222,8 @@ def index_publish(*, index: str) -> list[str]:
     alias = index_alias()
     old = [name for name in engine.indices_behind(alias) if name != index]
     engine.point_alias(alias, to=index, away_from=old)
+    # Cached answers built from the old index (suggestions, pages) go stale now.
+    catalogue_version_bump()
     for name in old:
         engine.delete_index(name)
     return old
@@ -311,6 +314,9 @@ def products_sync(*, product_ids: Iterable[int]) -> None:
     if failed:
         raise engine.SearchUnavailable(f"{failed} product documents were refused")
     engine.refresh(alias)
+    # The save that queued this sync already moved the catalogue version, but a
+    # request in between could have cached the index's old answer under it.
+    catalogue_version_bump()
 
 
 def products_with_label_changes(*, today: datetime.date, days: int = 1) -> list[int]:

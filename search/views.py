@@ -18,10 +18,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
-from search import engine
 from search.forms import MAX_QUERY_LENGTH, clean_search_text, listing_params_parse
-from search.queries import SORT_CHOICES, Facet, autocomplete
-from search.selectors import product_listing_get
+from search.queries import SORT_CHOICES, Facet
+from search.selectors import autocomplete_get, product_listing_get
 
 Category = get_model("catalogue", "Category")
 
@@ -147,17 +146,16 @@ class ProductCategoryView(ProductListingView):
 
 
 class AutocompleteView(View):
-    """JSON suggestions for the header search box; empty (never an error) if down."""
+    """JSON suggestions for the header search box; never an error if the engine is down
+    (cooperatives and categories only, flagged degraded)."""
 
     def get(self, request):
         text, _notices = clean_search_text(request.GET.get("q", ""))
         suggestions = []
         degraded = False
         if len(text) >= AUTOCOMPLETE_MIN_LENGTH:
-            try:
-                suggestions = autocomplete(text=text[:100])
-            except engine.SearchUnavailable:
-                degraded = True
+            found = autocomplete_get(text=text[:100])
+            suggestions, degraded = found.suggestions, found.degraded
         search_url = reverse("search:search")
         items = [
             {

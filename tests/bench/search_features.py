@@ -273,20 +273,6 @@ def main():
         bodies["current full search q=argan"] = build_search(
             ProductQuery(text="argan")
         ).to_dict()
-        full = build_autocomplete(text="huile d").to_dict()
-        bodies["autocomplete: products only (title.ac)"] = {
-            k: v for k, v in full.items() if k != "suggest"
-        }
-        bodies["autocomplete: 3 completions, no query"] = {
-            "size": 0,
-            "suggest": {
-                **full["suggest"],
-                "products": {
-                    "prefix": "huile d",
-                    "completion": {"field": "suggest", "size": 6},
-                },
-            },
-        }
         bodies["current full listing (no text)"] = build_search(
             ProductQuery()
         ).to_dict()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.queries import ProductQuery, autocomplete, product_search
+from search.queries import ProductQuery, product_search, product_suggestions
 
 RELEVANCE_CASES = [
     ("huile argan", "Huile d'argane"),
@@ -70,24 +70,22 @@ def test_no_results_offers_a_spelling_suggestion(indexed_catalogue):
     assert results.suggestion
 
 
-def test_autocomplete_offers_products_cooperatives_and_categories(indexed_catalogue):
-    """Typing 'saf' suggests saffron; 'tifa' a cooperative; 'fromag' a category."""
-    kinds = {
-        text: [(s.kind, s.label) for s in autocomplete(text=text)]
-        for text in ("saf", "tifa", "fromag", "huile d'ar")
+def test_product_suggestions_match_title_word_starts(indexed_catalogue):
+    """Typing 'saf' suggests saffron; "huile d'ar" both argan oils, nothing else."""
+    labels = {
+        text: [s.label for s in product_suggestions(text=text)]
+        for text in ("saf", "huile d'ar")
     }
-    assert ("product", "Safran de Taliouine") in kinds["saf"]
-    assert ("cooperative", "Coopérative Tifaout") in kinds["tifa"]
-    assert ("category", "Fromages") in kinds["fromag"]
-    assert {label for kind, label in kinds["huile d'ar"] if kind == "product"} == {
+    assert "Safran de Taliouine" in labels["saf"]
+    assert set(labels["huile d'ar"]) == {
         "Huile d'argane alimentaire bio",
         "Huile d'argane cosmétique",
     }
 
 
-def test_autocomplete_folds_accents(indexed_catalogue):
+def test_product_suggestions_fold_accents(indexed_catalogue):
     """'kela' finds the Kelâat rose water."""
-    labels = [s.label for s in autocomplete(text="kela") if s.kind == "product"]
+    labels = [s.label for s in product_suggestions(text="kela")]
     assert labels == ["Eau de rose de Kelâat M'Gouna"]
 
 

@@ -60,7 +60,8 @@ def test_category_page_stays_within_budget(
 def test_autocomplete_stays_within_budget(
     client, catalogue, django_assert_max_num_queries
 ):
-    """Suggestions come from the search engine, not from database queries."""
+    """Suggestions cost a fixed number of queries, even with an empty cache (the
+    cooperative and category names, loaded once per catalogue version)."""
     with django_assert_max_num_queries(AUTOCOMPLETE_BUDGET):
         data = client.get(reverse("search:autocomplete"), {"q": "saf"}).json()
     assert "Safran de Taliouine" in [item["label"] for item in data["results"]]
