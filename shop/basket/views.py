@@ -5,9 +5,10 @@ loads, then again after the addition to find the offers gained or lost),
 follows the addition with a "your basket total is now …" message that reloads
 and prices every line once more, and loads the product's stock records twice.
 Here the offers are fetched once and applied before and after the addition,
-the lines and stock records are loaded once, and there is no total message:
-the shopper still sees what was added and the offers gained or lost; the total
-is on the basket page.
+the lines and stock records are loaded once, more of a line already in the
+basket is one UPDATE (services.py), and there is no total message: the shopper
+still sees what was added and the offers gained or lost; the total is on the
+basket page.
 """
 
 from django import shortcuts
