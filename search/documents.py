@@ -144,9 +144,7 @@ class ProductDocument(dsl.Document):
     upc = dsl.Keyword(normalizer="folded")
     product_class = dsl.Keyword()
     category_ids = dsl.Keyword()  # each category and its ancestors
-    category_links = dsl.Object(enabled=False)  # id, name, full_slug for links
     cooperative_id = dsl.Keyword()
-    cooperative_name = dsl.Keyword(index=False)
     region = dsl.Keyword()
     # One date range per certification and scheme: a label filters and counts
     # only while "today" lies inside one of its ranges, whatever the index age.
@@ -168,7 +166,6 @@ class ProductDocument(dsl.Document):
 class CategoryFacts:
     id: int
     name: str
-    full_slug: str
     ancestor_ids: tuple[int, ...] = ()
 
 
@@ -260,12 +257,7 @@ def document_from_facts(facts: ProductFacts, *, today: datetime.date) -> dict:
         upc=facts.upc or None,
         product_class=facts.product_class or None,
         category_ids=sorted(category_ids),
-        category_links=[
-            {"id": c.id, "name": c.name, "full_slug": c.full_slug}
-            for c in facts.categories
-        ],
         cooperative_id=str(facts.cooperative_id) if facts.cooperative_id else None,
-        cooperative_name=facts.cooperative_name or None,
         region=facts.region or None,
         label_validity=label_validity,
         price=facts.price,

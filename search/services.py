@@ -50,7 +50,7 @@ def indexable_products():
 
 
 def _category_facts() -> dict[int, CategoryFacts]:
-    categories = list(Category.objects.only("id", "name", "slug", "path", "depth"))
+    categories = list(Category.objects.only("id", "name", "path", "depth"))
     by_path = {category.path: category for category in categories}
     steplen = Category.steplen
     facts = {}
@@ -63,7 +63,6 @@ def _category_facts() -> dict[int, CategoryFacts]:
         facts[category.id] = CategoryFacts(
             id=category.id,
             name=category.name,
-            full_slug="/".join(node.slug for node in chain),
             ancestor_ids=tuple(node.id for node in chain if node.id != category.id),
         )
     return facts

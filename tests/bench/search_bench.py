@@ -68,7 +68,7 @@ def synthetic_facts(count, rng):
     regions = list(Region.values)
     schemes = list(Certification.Scheme.values)
     categories = [
-        CategoryFacts(id=i, name=name, full_slug=f"cat-{i}", ancestor_ids=(i // 10,))
+        CategoryFacts(id=i, name=name, ancestor_ids=(i // 10,))
         for i, name in enumerate(
             [f"{w} {q}" for w in WORDS["products"] for q in ("", "premium")], start=10
         )
