@@ -15,6 +15,10 @@
     var active = -1;
     var timer = null;
     var controller = null;
+    // Answers already shown on this page: typing back over a prefix (Backspace)
+    // shows them again without a request. Degraded answers are not kept.
+    var answers = new Map();
+    var MAX_ANSWERS = 50;
 
     function announce(count) {
       if (!status) return;
@@ -87,6 +91,10 @@
         return;
       }
       if (controller) controller.abort();
+      if (answers.has(text)) {
+        render(answers.get(text));
+        return;
+      }
       controller = new AbortController();
       fetch(url + "?q=" + encodeURIComponent(text), {
         headers: { Accept: "application/json" },
@@ -96,7 +104,15 @@
           return response.ok ? response.json() : { results: [] };
         })
         .then(function (data) {
-          if (input.value.trim() === text) render(data.results || []);
+          var results = data.results || [];
+          if (data.query !== undefined && !data.degraded) {
+            // A real answer (an error gives no query), oldest dropped first.
+            if (answers.size >= MAX_ANSWERS) {
+              answers.delete(answers.keys().next().value);
+            }
+            answers.set(text, results);
+          }
+          if (input.value.trim() === text) render(results);
         })
         .catch(function () {}); // an aborted or failed request just shows nothing
     }
