@@ -178,6 +178,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://terroir")
 # django-environ cannot pass KEY_PREFIX through the URL; it separates apps
 # (or benchmark runs) sharing one Redis database.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="terroir")
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # The default 300 entries are fewer than a browsing session's pages and
+    # autocomplete answers: entries would push each other out.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
 # Cached catalogue data and anonymous pages (shop/cache.py) live this long at most.
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)
 # Whole pages for visitors without personal cookies (shop/cache.py); off while

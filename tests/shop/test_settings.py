@@ -50,3 +50,16 @@ def test_production_settings_pass_the_deployment_checklist():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_default_local_cache_holds_more_than_a_few_hundred_entries():
+    """Pages and autocomplete answers of a busy hour do not evict each other."""
+    script = (
+        "from django.core.cache import cache\n"
+        "for i in range(2000): cache.set(f'page-{i}', i)\n"
+        "print(cache.get('page-0'))"
+    )
+    result = manage("shell", "-c", script, CACHE_URL="locmemcache://settings-test")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0"
