@@ -110,12 +110,32 @@ class SearchResults:
 
     @property
     def num_pages(self) -> int:
-        reachable = min(self.total, MAX_RESULT_WINDOW)
-        return max(1, math.ceil(reachable / self.per_page))
+        return _num_pages(self.total, self.per_page)
 
     @property
     def product_ids(self) -> list[int]:
         return [hit.product_id for hit in self.hits]
+
+
+@dataclass(frozen=True)
+class EngineAnswer:
+    """What the engine answered for a listing, as plain data that can be cached.
+
+    Facet labels and products are not in it: they are read from the database
+    (and translated) for each request.
+    """
+
+    hits: tuple[Hit, ...]
+    total: int
+    page: int  # the page served: the last one when the query asked beyond it
+    aggregations: dict  # the engine's facet buckets, as returned
+    suggestion: str = ""
+    took_ms: int | None = None
+
+
+def _num_pages(total: int, per_page: int) -> int:
+    reachable = min(total, MAX_RESULT_WINDOW)
+    return max(1, math.ceil(reachable / per_page))
 
 
 @dataclass
@@ -323,9 +343,7 @@ def _facet_from_terms(name, label, buckets, selected, labels) -> Facet:
     return Facet(name=name, label=label, values=values)
 
 
-def _facets(response, query: ProductQuery) -> list[Facet]:
-    aggs = response.aggregations.to_dict()
-
+def _facets(aggs: dict, query: ProductQuery) -> list[Facet]:
     def buckets(name):
         return aggs[name]["values"]["buckets"]
 
@@ -457,7 +475,12 @@ def price_range_from_key(key: str) -> tuple[Decimal | None, Decimal | None] | No
 
 
 def product_search(*, query: ProductQuery) -> SearchResults:
-    """Search the engine; raise engine.SearchUnavailable when it cannot answer.
+    """Search the engine; raise engine.SearchUnavailable when it cannot answer."""
+    return listing_results(query=query, answer=engine_answer(query=query))
+
+
+def engine_answer(*, query: ProductQuery) -> EngineAnswer:
+    """Ask the engine for a listing; raise engine.SearchUnavailable on failure.
 
     Exact words first; typo tolerance costs the engine several times more, so
     it runs only when the exact pass finds nothing ("safarn").
@@ -466,30 +489,45 @@ def product_search(*, query: ProductQuery) -> SearchResults:
     if query.text and not response.hits.total.value:
         response = engine.execute(build_search(query, fuzzy=True))
     total = response.hits.total.value
-    results = SearchResults(
-        hits=[],
-        total=total,
-        page=max(1, query.page),
-        per_page=query.per_page,
-        took_ms=response.took,
-    )
-    if results.page > results.num_pages:
+    page = max(1, query.page)
+    last = _num_pages(total, query.per_page)
+    if page > last:
         # Out-of-range page: show the last one rather than an empty list.
-        return product_search(query=replace(query, page=results.num_pages))
+        return engine_answer(query=replace(query, page=last))
+    hits = []
     for hit in response.hits:
         fragments = getattr(getattr(hit.meta, "highlight", None), "title", None)
-        results.hits.append(
+        hits.append(
             Hit(
                 product_id=int(hit.meta.id),
                 title=hit.title,
                 highlight=_safe_highlight(fragments[0]) if fragments else "",
             )
         )
-    if query.with_facets:
-        results.facets = _facets(response, query)
-    if not total and query.text:
-        results.suggestion = spelling_suggestion(text=query.text)
-    return results
+    suggestion = ""
+    if query.text and not total:
+        suggestion = spelling_suggestion(text=query.text)
+    return EngineAnswer(
+        hits=tuple(hits),
+        total=total,
+        page=page,
+        aggregations=response.aggregations.to_dict() if query.with_facets else {},
+        suggestion=suggestion,
+        took_ms=response.took,
+    )
+
+
+def listing_results(*, query: ProductQuery, answer: EngineAnswer) -> SearchResults:
+    """Turn an engine answer into results with labelled facets (two queries)."""
+    return SearchResults(
+        hits=list(answer.hits),
+        total=answer.total,
+        page=answer.page,
+        per_page=query.per_page,
+        facets=_facets(answer.aggregations, query) if query.with_facets else [],
+        suggestion=answer.suggestion,
+        took_ms=answer.took_ms,
+    )
 
 
 def spelling_suggestion(*, text: str) -> str:
