@@ -14,6 +14,7 @@ from wagtail.images.blocks import ImageChooserBlock
 
 from cms import selectors
 from cms.choosers import cooperative_chooser_viewset, product_chooser_viewset
+from shop.cache import catalogue_cached
 
 
 def _as_id(value) -> int | None:
@@ -74,6 +75,28 @@ def _strategy(parent_context):
     return selectors.strategy_for((parent_context or {}).get("request"))
 
 
+def _product_cards(product_ids, parent_context):
+    # The shop's pricing strategy is the same for every visitor, so cards are
+    # shared until the catalogue changes.
+    return catalogue_cached(
+        "product-cards",
+        *product_ids,
+        compute=lambda: selectors.product_cards_get(
+            product_ids=product_ids, strategy=_strategy(parent_context)
+        ),
+    )
+
+
+def _cooperative_cards(cooperative_ids):
+    return catalogue_cached(
+        "cooperative-cards",
+        *cooperative_ids,
+        compute=lambda: selectors.cooperative_cards_get(
+            cooperative_ids=cooperative_ids, language_code=get_language()
+        ),
+    )
+
+
 class ParagraphBlock(blocks.RichTextBlock):
     class Meta:
         icon = "pilcrow"
@@ -129,9 +152,7 @@ class ProductBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        cards = selectors.product_cards_get(
-            product_ids=[value["product"]], strategy=_strategy(parent_context)
-        )
+        cards = _product_cards([value["product"]], parent_context)
         context["card"] = cards[0] if cards else None
         return context
 
@@ -153,9 +174,7 @@ class ProductListBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["cards"] = selectors.product_cards_get(
-            product_ids=list(value["products"]), strategy=_strategy(parent_context)
-        )
+        context["cards"] = _product_cards(list(value["products"]), parent_context)
         return context
 
     def get_preview_value(self):
@@ -176,9 +195,7 @@ class CooperativeBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        cards = selectors.cooperative_cards_get(
-            cooperative_ids=[value["cooperative"]], language_code=get_language()
-        )
+        cards = _cooperative_cards([value["cooperative"]])
         context["card"] = cards[0] if cards else None
         return context
 
@@ -197,9 +214,7 @@ class CooperativeListBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["cards"] = selectors.cooperative_cards_get(
-            cooperative_ids=list(value["cooperatives"]), language_code=get_language()
-        )
+        context["cards"] = _cooperative_cards(list(value["cooperatives"]))
         return context
 
     def get_preview_value(self):

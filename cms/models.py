@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from catalog.models import Certification, Region
 from cms import blocks, selectors
+from shop.cache import catalogue_cached
 
 
 def intro_field():
@@ -69,11 +70,30 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = selectors.article_pages_latest(locale=self.locale)
-        context["stores"] = selectors.store_pages_directory(
-            locale=self.locale, moment=timezone.now()
+        context["latest_articles"] = catalogue_cached(
+            "latest-articles",
+            self.locale_id,
+            compute=lambda: selectors.article_pages_latest(locale=self.locale),
+        )
+        moment = _this_minute()
+        context["stores"] = catalogue_cached(
+            "store-directory",
+            self.locale_id,
+            moment.isoformat(),
+            compute=lambda: selectors.store_pages_directory(
+                locale=self.locale, moment=moment
+            ),
         )
         return context
+
+
+def _this_minute():
+    """Return the current time truncated to the minute.
+
+    Opening hours are set to the minute, so "open now" computed for the start
+    of a minute holds for all of it and can be shared by its requests.
+    """
+    return timezone.now().replace(second=0, microsecond=0)
 
 
 class StandardPage(Page):
@@ -154,12 +174,21 @@ class StorePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        stores = selectors.stores_get(
-            partner_ids=[self.partner_id], moment=timezone.now()
+        moment = _this_minute()
+        context["store"] = catalogue_cached(
+            "store-info",
+            self.partner_id,
+            moment.isoformat(),
+            compute=lambda: selectors.stores_get(
+                partner_ids=[self.partner_id], moment=moment
+            ).get(self.partner_id),
         )
-        context["store"] = stores.get(self.partner_id)
-        context["products"] = selectors.store_products_available(
-            partner_id=self.partner_id
+        context["products"] = catalogue_cached(
+            "store-products",
+            self.partner_id,
+            compute=lambda: selectors.store_products_available(
+                partner_id=self.partner_id
+            ),
         )
         return context
 
@@ -233,8 +262,15 @@ class CooperativePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["showcase"] = selectors.cooperative_showcase_get(
-            cooperative_id=self.cooperative_id, strategy=selectors.strategy_for(request)
+        # Prices and stock come from the shop's strategy, the same for every
+        # visitor, so the showcase is shared until the catalogue changes.
+        context["showcase"] = catalogue_cached(
+            "cooperative-showcase",
+            self.cooperative_id,
+            compute=lambda: selectors.cooperative_showcase_get(
+                cooperative_id=self.cooperative_id,
+                strategy=selectors.strategy_for(request),
+            ),
         )
         return context
 

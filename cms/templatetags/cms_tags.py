@@ -7,6 +7,7 @@ from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page, Site
 
 from cms import selectors
+from shop.cache import catalogue_cached
 
 register = template.Library()
 
@@ -49,28 +50,30 @@ def language_links(context):
     """
     request = context.get("request")
     page = context.get("page")
-    current = get_language()
-    translations = {}
     if isinstance(page, Page):
-        translations = {
-            translation.locale.language_code: translation
-            for translation in page.get_translations(inclusive=True)
-            .live()
-            .select_related("locale")
+        # The same for every visitor of the page: computed once per catalogue
+        # version (pages bump it), language and host.
+        host = request.get_host() if request else ""
+        urls = catalogue_cached(
+            "language-links",
+            page.pk,
+            host,
+            compute=lambda: _translation_urls(page, request),
+        )
+    else:
+        urls = {
+            code: translate_url(request.get_full_path(), code) if request else "/"
+            for code, _name in settings.LANGUAGES
         }
+    current = get_language()
     links = []
     for code, _name in settings.LANGUAGES:
-        if isinstance(page, Page):
-            target = translations.get(code)
-            url = target.get_url(request) if target else f"/{code}/"
-        else:
-            url = translate_url(request.get_full_path(), code) if request else "/"
         info = get_language_info(code)
         links.append(
             {
                 "code": code,
                 "name": info["name_local"],
-                "url": url,
+                "url": urls[code],
                 "is_current": code == current,
                 "bidi": info["bidi"],
             }
@@ -78,13 +81,36 @@ def language_links(context):
     return links
 
 
+def _translation_urls(page, request) -> dict[str, str]:
+    translations = {
+        translation.locale.language_code: translation
+        for translation in page.get_translations(inclusive=True)
+        .live()
+        .select_related("locale")
+    }
+    return {
+        code: (
+            translations[code].get_url(request) if code in translations else f"/{code}/"
+        )
+        for code, _name in settings.LANGUAGES
+    }
+
+
 @register.simple_tag(takes_context=True)
 def cooperative_page_url(context, cooperative):
     """Return the URL of a cooperative's showcase page, or "" when it has none."""
     if cooperative is None:
         return ""
-    page = selectors.cooperative_page_get(
-        cooperative_id=getattr(cooperative, "pk", cooperative),
-        language_code=get_language(),
+    request = context.get("request")
+    cooperative_id = getattr(cooperative, "pk", cooperative)
+
+    def compute():
+        page = selectors.cooperative_page_get(
+            cooperative_id=cooperative_id, language_code=get_language()
+        )
+        return page.get_url(request) if page else ""
+
+    host = request.get_host() if request else ""
+    return catalogue_cached(
+        "cooperative-page-url", cooperative_id, host, compute=compute
     )
-    return page.get_url(context.get("request")) if page else ""

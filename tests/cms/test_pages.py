@@ -83,7 +83,9 @@ def test_store_index_is_the_store_locator(client, showcase):
     assert "+212522000000" in page
 
 
-def test_cooperative_page_shows_facts_valid_labels_and_live_products(client, showcase):
+def test_cooperative_page_shows_facts_valid_labels_and_live_products(
+    client, showcase, django_capture_on_commit_callbacks
+):
     """A cooperative page shows its members, valid labels only, and live prices."""
     CertificationFactory(
         cooperative=showcase.cooperative,
@@ -99,9 +101,10 @@ def test_cooperative_page_shows_facts_valid_labels_and_live_products(client, sho
     assert "Bio expiré" not in page
     assert "120,00 MAD" in page
 
-    showcase.product.stockrecords.exclude(partner=showcase.store).update(
-        price=Decimal("135.50")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for record in showcase.product.stockrecords.exclude(partner=showcase.store):
+            record.price = Decimal("135.50")
+            record.save()
     assert "135,50 MAD" in text(client.get(showcase.cooperative_page.url))
 
 
@@ -155,24 +158,27 @@ def test_standard_page_renders_in_the_shared_layout(client, showcase):
     assert "Service client" in page  # footer
 
 
+def _sell_out(product):
+    for record in product.stockrecords.all():
+        record.num_in_stock = 0
+        record.save()
+
+
+def _unpublish(product):
+    product.is_public = False
+    product.save()
+
+
 @pytest.mark.parametrize(
     "make_unavailable",
     [
         pytest.param(lambda product: product.delete(), id="deleted"),
-        pytest.param(
-            lambda product: product.stockrecords.update(num_in_stock=0),
-            id="out-of-stock",
-        ),
-        pytest.param(
-            lambda product: (
-                type(product).objects.filter(pk=product.pk).update(is_public=False)
-            ),
-            id="not-public",
-        ),
+        pytest.param(_sell_out, id="out-of-stock"),
+        pytest.param(_unpublish, id="not-public"),
     ],
 )
 def test_product_block_renders_nothing_for_unavailable_product(
-    client, showcase, make_unavailable
+    client, showcase, make_unavailable, django_capture_on_commit_callbacks
 ):
     """A product block whose product is gone or unavailable renders nothing."""
     product = ProductFactory(title="Amlou aux amandes 250 g")
@@ -189,7 +195,8 @@ def test_product_block_renders_nothing_for_unavailable_product(
     )
     assert "Amlou aux amandes 250 g" in text(client.get(page.url))
 
-    make_unavailable(product)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_unavailable(product)
 
     response = client.get(page.url)
     assert response.status_code == 200
