@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -13,11 +14,13 @@ from oscar.core.loading import get_model
 from catalog.models import Certification, Product
 from search import engine
 from search.queries import (
+    EngineAnswer,
     Hit,
     ProductQuery,
     SearchResults,
     Suggestion,
-    product_search,
+    engine_answer,
+    listing_results,
     product_search_fallback,
     product_suggestions,
 )
@@ -27,6 +30,13 @@ from shop.cache import catalogue_cache_key, catalogue_cached
 logger = logging.getLogger(__name__)
 
 Category = get_model("catalogue", "Category")
+
+# Listing answers kept for every shopper (cookie or not), so the engine is asked
+# once per query and catalogue version. Only what shoppers commonly ask is kept:
+# a stream of random queries must not push everything else out of the cache.
+LISTING_CACHED_PAGES = 10
+LISTING_CACHED_TEXT_LENGTH = 60
+LISTING_CACHED_FILTER_VALUES = 8
 
 # A cached answer is dropped as soon as the catalogue version moves; the expiry
 # only bounds changes that send no signal (bulk updates).
@@ -70,10 +80,66 @@ def product_cards_list(*, product_ids: list[int]) -> list[Product]:
     return [by_id[pk] for pk in product_ids if pk in by_id]
 
 
+def _listing_key(query: ProductQuery) -> str | None:
+    """Return the cache key of a listing, or None when it is not worth keeping."""
+    filter_values = (
+        len(query.categories)
+        + len(query.labels)
+        + len(query.regions)
+        + len(query.cooperatives)
+    )
+    if (
+        query.page > LISTING_CACHED_PAGES
+        or len(query.text) > LISTING_CACHED_TEXT_LENGTH
+        or filter_values > LISTING_CACHED_FILTER_VALUES
+    ):
+        return None
+    # The engine ignores case (its analysers lowercase) and the form has
+    # already collapsed spaces and sorted facet values.
+    return catalogue_cache_key(
+        "listing",
+        query.text.lower(),
+        query.scope_category,
+        query.categories,
+        query.labels,
+        query.regions,
+        query.cooperatives,
+        query.price_min,
+        query.price_max,
+        query.in_stock,
+        query.cold_chain,
+        query.store,
+        query.sort,
+        query.page,
+        query.per_page,
+        query.day.isoformat(),
+        query.with_facets,
+    )
+
+
+def listing_answer_get(*, query: ProductQuery) -> EngineAnswer:
+    """Return the engine's answer to a listing, from the cache when it has it;
+    raise engine.SearchUnavailable when the engine cannot answer.
+
+    Answers are cached under the catalogue version, which moves after every
+    catalogue change and again once the index has caught up with it
+    (search.services), so a new price or stock level shows on the next listing.
+    Answers without products are not kept: random text finds nothing, and its
+    spelling suggestion may have been lost to an engine error.
+    """
+    key = _listing_key(query)
+    answer = cache.get(key) if key else None
+    if answer is None:
+        answer = engine_answer(query=query)
+        if key and answer.hits:
+            cache.set(key, answer, getattr(settings, "CATALOGUE_CACHE_SECONDS", 300))
+    return answer
+
+
 def product_listing_get(*, query: ProductQuery) -> Listing:
     """Search the engine, or the database when the engine fails; never raise."""
     try:
-        results = product_search(query=query)
+        results = listing_results(query=query, answer=listing_answer_get(query=query))
     except engine.SearchUnavailable:
         logger.exception("Search engine unavailable; listing from the database")
         results = product_search_fallback(query=query)

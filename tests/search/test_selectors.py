@@ -1,8 +1,12 @@
-"""Autocomplete: products from the engine, cooperatives and categories from the
+"""Listings answered from the cache until the catalogue changes, whoever asks;
+autocomplete: products from the engine, cooperatives and categories from the
 database, answers cached per prefix until the catalogue changes."""
+
+from decimal import Decimal
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from search import local_engine
 from search.indexing import indexing_paused
@@ -11,6 +15,7 @@ from tests.factories import CooperativeFactory, ProductFactory
 pytestmark = pytest.mark.django_db
 
 AUTOCOMPLETE_URL = "/fr/shop/search/autocomplete/"
+SEARCH_URL = "/fr/shop/search/"
 
 
 def _suggest(client, text: str) -> dict:
@@ -29,6 +34,146 @@ def _labels(client, text: str, kind: str) -> list[str]:
 
 def _down_engine_url() -> str:
     return f"http://127.0.0.1:{local_engine.free_port()}"
+
+
+@pytest.fixture
+def shopper(client, catalogue, settings):
+    """A shopper with a session cookie: whole pages are never cached for them."""
+    settings.PAGE_CACHE_SECONDS = 60
+    client.cookies["sessionid"] = "a-shopper-session"
+    return client
+
+
+def _listing(client, params, url=SEARCH_URL):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    results = response.context["results"]
+    return {
+        "titles": [product.title for product, _hit in response.context["rows"]],
+        "total": results.total,
+        "facets": {f.name: {v.key: v.count for v in f.values} for f in results.facets},
+        "degraded": results.degraded or "search-notice--degraded" in html,
+        "html": html,
+    }
+
+
+def test_a_listing_asked_again_is_answered_without_the_engine(shopper, catalogue):
+    """The second identical search, and the second view of a category page, need
+    no engine: with it stopped they still show highlights, facets and counts."""
+    oils = catalogue["products"]["Huile d'argane alimentaire bio"].categories.get()
+    pages = [
+        (SEARCH_URL, {"q": "argane", "sort": "price-asc"}),
+        (oils.get_absolute_url(), {}),
+    ]
+    first = [_listing(shopper, params, url) for url, params in pages]
+    with override_settings(ELASTICSEARCH_URL=_down_engine_url()):
+        again = [_listing(shopper, params, url) for url, params in pages]
+    for before, after in zip(first, again, strict=True):
+        assert not after["degraded"]
+        assert after["titles"] == before["titles"]
+        assert after["facets"] == before["facets"]
+        assert after["facets"]["region"]
+    assert again[0]["titles"] == [
+        "Huile d'argane cosmétique",
+        "Huile d'argane alimentaire bio",
+    ]
+    assert "<mark>d&#x27;argane</mark>" in again[0]["html"]
+
+
+def test_the_same_words_in_another_case_share_the_answer(shopper):
+    """'ARGANE' is answered like 'argane' (the engine ignores case)."""
+    first = _listing(shopper, {"q": "argane"})
+    with override_settings(ELASTICSEARCH_URL=_down_engine_url()):
+        again = _listing(shopper, {"q": "ARGANE"})
+    assert not again["degraded"]
+    assert again["titles"] == first["titles"]
+
+
+def test_price_stock_and_title_changes_show_on_the_next_listing(
+    shopper, catalogue, django_capture_on_commit_callbacks
+):
+    """After a sync, the next listing shows the new title, price and stock."""
+    amlou = catalogue["products"]["Amlou aux amandes et miel"]
+    in_stock = {"q": "amlou", "in_stock": "1"}
+    assert _listing(shopper, in_stock)["titles"] == ["Amlou aux amandes et miel"]
+    assert _listing(shopper, {"q": "amlou"})["facets"]["price"] == {"50-100": 1}
+    assert "Amlou aux amandes et miel" in _listing(shopper, {"q": "miel"})["titles"]
+    with django_capture_on_commit_callbacks(execute=True):
+        record = amlou.stockrecords.get()
+        record.price = Decimal("42.00")
+        record.num_in_stock = 0
+        record.save()
+        amlou.title = "Amlou beldi aux amandes"
+        amlou.save()
+    assert _listing(shopper, in_stock)["titles"] == []
+    assert _listing(shopper, {"q": "amlou"})["facets"]["price"] == {"-50": 1}
+    honey = _listing(shopper, {"q": "miel"})["titles"]
+    assert "Amlou beldi aux amandes" not in honey
+    assert "Miel de thym" in honey
+    beldi = _listing(shopper, {"q": "beldi"})
+    assert "Amlou <mark>beldi</mark> aux amandes" in beldi["html"]
+
+
+def test_other_filters_sorts_and_pages_get_their_own_answers(shopper, settings):
+    """Each sort, page and filter is answered for itself, never from another's."""
+    settings.OSCAR_PRODUCTS_PER_PAGE = 6
+    url = reverse("catalogue:index")
+    cheapest = _listing(shopper, {"sort": "price-asc"}, url)
+    assert cheapest["titles"][0] == "Clémentines de Berkane"
+    assert _listing(shopper, {"sort": "price-desc"}, url)["titles"][0] == (
+        "Safran de Taliouine"
+    )
+    second = _listing(shopper, {"sort": "price-asc", "page": "2"}, url)
+    assert second["titles"]
+    assert not set(second["titles"]) & set(cheapest["titles"])
+    cold = _listing(shopper, {"sort": "price-asc", "cold_chain": "1"}, url)
+    assert cold["total"] == 3
+    assert cold["titles"] == [
+        "Clémentines de Berkane",
+        "Figues de Barbarie d'Aït Baâmrane",
+        "Fromage de chèvre de Chefchaouen",
+    ]
+    settings.OSCAR_PRODUCTS_PER_PAGE = 20
+    assert _listing(shopper, {"sort": "price-asc"}, url)["total"] == 15
+    assert len(_listing(shopper, {"sort": "price-asc"}, url)["titles"]) == 15
+
+
+def test_a_degraded_listing_is_not_kept(shopper):
+    """A listing answered from the database while the engine is down is not
+    reused: once the engine is back, the same search shows facets again."""
+    with override_settings(ELASTICSEARCH_URL=_down_engine_url()):
+        down = _listing(shopper, {"q": "argane"})
+    assert down["degraded"]
+    assert down["facets"] == {}
+    back = _listing(shopper, {"q": "argane"})
+    assert not back["degraded"]
+    assert back["facets"]["region"] == {"souss-massa": 2}
+
+
+@pytest.mark.parametrize(
+    "kind", ["nothing found", "long text", "many filters", "deep page"]
+)
+def test_unusual_listings_are_asked_of_the_engine_each_time(
+    shopper, catalogue, settings, kind
+):
+    """Searches that find nothing (random text would flood the cache), very long
+    texts, piles of filters and deep pages are not stored: asked again with the
+    engine down, they get the fallback page."""
+    settings.OSCAR_PRODUCTS_PER_PAGE = 1
+    params = {
+        "nothing found": {"q": "zzqx"},
+        "long text": {"q": " ".join(["huile argane bio"] * 5)},
+        "many filters": {
+            "q": "miel",
+            "cooperative": [str(c.pk) for c in catalogue["cooperatives"].values()],
+        },
+        "deep page": {"q": "de", "page": "11"},
+    }[kind]
+    first = _listing(shopper, params)
+    assert bool(first["titles"]) == (kind != "nothing found")
+    with override_settings(ELASTICSEARCH_URL=_down_engine_url()):
+        assert _listing(shopper, params)["degraded"]
 
 
 def test_products_cooperatives_and_categories_are_suggested(client, catalogue):
