@@ -3,7 +3,7 @@
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +37,10 @@ Category = get_model("catalogue", "Category")
 LISTING_CACHED_PAGES = 10
 LISTING_CACHED_TEXT_LENGTH = 60
 LISTING_CACHED_FILTER_VALUES = 8
+# Answers are stored as builtins, not our classes, and under this name: change
+# it with the fields of EngineAnswer or Hit, as a shared cache keeps the answers
+# of the previous release (same catalogue version) across a deploy.
+LISTING_CACHE_NAME = "listing-1"
 
 # A cached answer is dropped as soon as the catalogue version moves; the expiry
 # only bounds changes that send no signal (bulk updates).
@@ -97,7 +101,7 @@ def _listing_key(query: ProductQuery) -> str | None:
     # The engine ignores case (its analysers lowercase) and the form has
     # already collapsed spaces and sorted facet values.
     return catalogue_cache_key(
-        "listing",
+        LISTING_CACHE_NAME,
         query.text.lower(),
         query.scope_category,
         query.categories,
@@ -128,11 +132,14 @@ def listing_answer_get(*, query: ProductQuery) -> EngineAnswer:
     spelling suggestion may have been lost to an engine error.
     """
     key = _listing_key(query)
-    answer = cache.get(key) if key else None
-    if answer is None:
-        answer = engine_answer(query=query)
-        if key and answer.hits:
-            cache.set(key, answer, getattr(settings, "CATALOGUE_CACHE_SECONDS", 300))
+    stored = cache.get(key) if key else None
+    if stored is not None:
+        hits = tuple(Hit(**hit) for hit in stored["hits"])
+        return EngineAnswer(**{**stored, "hits": hits})
+    answer = engine_answer(query=query)
+    if key and answer.hits:
+        timeout = getattr(settings, "CATALOGUE_CACHE_SECONDS", 300)
+        cache.set(key, asdict(answer), timeout)
     return answer
 
 
