@@ -168,3 +168,58 @@ def test_product_page_shows_the_product_photo(client, saffron):
 
     thumbnail = re.search(r'<img src="(/media/cache/[^"]+\.jpg)"', content)
     assert thumbnail, "no resized product photo on the page"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change and what it defers to after commit, as a saved form would."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+
+    return run
+
+
+def test_product_page_shows_catalogue_changes_on_the_next_request(
+    client, saffron, committed
+):
+    """Price, stock, labels, cooperative and categories show at once, though cached."""
+    before = " ".join(client.get(saffron.get_absolute_url()).content.decode().split())
+    assert "MAD120.00" in before
+    assert "Safran bio" not in before
+
+    def change():
+        record = saffron.stockrecords.get()
+        record.price = "99.50"
+        record.num_in_stock = 0
+        record.save()
+        CertificationFactory(
+            cooperative=saffron.cooperative, products=[saffron], name="Safran bio"
+        )
+        saffron.cooperative.name = "Coopérative Taliouine Safran"
+        saffron.cooperative.save()
+        category = saffron.get_categories().first()
+        category.name = "Épices"
+        category.save()
+
+    committed(change)
+
+    after = " ".join(client.get(saffron.get_absolute_url()).content.decode().split())
+    assert "MAD99.50" in after
+    assert "MAD120.00" not in after
+    assert "Unavailable" in after
+    assert "Safran bio" in after
+    assert "Coopérative Taliouine Safran" in after
+    assert re.search(r'class="breadcrumb-item"><a href="[^"]+">Épices<', after)
+
+
+def test_back_button_follows_each_visitors_own_referrer(client, saffron):
+    """Only a shopper coming from search results gets a link back to them."""
+    from_search = {"HTTP_REFERER": "http://testserver/en/shop/search/?q=safran"}
+    for _round in range(2):
+        searcher = client.get(saffron.get_absolute_url(), **from_search)
+        direct = Client().get(saffron.get_absolute_url())
+
+        assert "Back to search results" in searcher.content.decode()
+        assert "Back to search results" not in direct.content.decode()
