@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 
+from tests.cms.builders import stream
 from tests.cms.test_pages import text
 from tests.factories import CustomerFactory
 
@@ -177,3 +178,32 @@ def test_login_state_and_basket_are_never_shared(
         assert "Se connecter ou créer un compte" in text(theirs), url
         assert "Déconnexion" not in text(theirs), url
         assert basket_count(theirs).startswith("0"), url
+
+
+def test_a_preview_shows_the_unsaved_body_though_the_live_one_is_cached(
+    client, showcase
+):
+    """An editor previewing a draft sees the draft, not the cached live body."""
+    live = showcase.standard
+    assert "Qui sommes-nous" in text(client.get(live.url))
+    live.body = stream(("paragraph", "<p>Brouillon pas encore publié.</p>"))
+
+    preview = live.make_preview_request()
+    preview.render()
+
+    assert "Brouillon pas encore publié." in text(preview)
+    assert "Brouillon pas encore publié." not in text(client.get(live.url))
+
+
+def test_a_published_body_shows_on_the_next_request(client, showcase, committed):
+    """Publishing a page with a new body replaces the cached one at once."""
+    page = showcase.standard
+    client.get(page.url)
+
+    def publish():
+        page.body = stream(("paragraph", "<p>Nouvelle présentation.</p>"))
+        page.save_revision().publish()
+
+    committed(publish)
+
+    assert "Nouvelle présentation." in text(client.get(page.url))
