@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from oscar.core.loading import get_model
 
 from catalog.models import Certification, Product
@@ -99,26 +99,29 @@ def _listing_key(query: ProductQuery) -> str | None:
     ):
         return None
     # The engine ignores case (its analysers lowercase) and the form has
-    # already collapsed spaces and sorted facet values.
-    return catalogue_cache_key(
-        LISTING_CACHE_NAME,
-        query.text.lower(),
-        query.scope_category,
-        query.categories,
-        query.labels,
-        query.regions,
-        query.cooperatives,
-        query.price_min,
-        query.price_max,
-        query.in_stock,
-        query.cold_chain,
-        query.store,
-        query.sort,
-        query.page,
-        query.per_page,
-        query.day.isoformat(),
-        query.with_facets,
-    )
+    # already collapsed spaces and sorted facet values. Its answer is the same
+    # in every language (facet labels are translated per request), so one entry
+    # serves them all.
+    with translation.override(settings.LANGUAGE_CODE):
+        return catalogue_cache_key(
+            LISTING_CACHE_NAME,
+            query.text.lower(),
+            query.scope_category,
+            query.categories,
+            query.labels,
+            query.regions,
+            query.cooperatives,
+            query.price_min,
+            query.price_max,
+            query.in_stock,
+            query.cold_chain,
+            query.store,
+            query.sort,
+            query.page,
+            query.per_page,
+            query.day.isoformat(),
+            query.with_facets,
+        )
 
 
 def listing_answer_get(*, query: ProductQuery) -> EngineAnswer:

@@ -90,6 +90,18 @@ def test_the_same_words_in_another_case_share_the_answer(shopper):
     assert again["titles"] == first["titles"]
 
 
+def test_one_answer_serves_every_language(shopper):
+    """A search answered on the French page is reused for the English one, whose
+    facets are labelled in English."""
+    french = _listing(shopper, {"q": "argane"})
+    with override_settings(ELASTICSEARCH_URL=_down_engine_url()):
+        response = shopper.get("/en/shop/search/", {"q": "argane"})
+    results = response.context["results"]
+    assert not results.degraded
+    assert [hit.title for hit in results.hits] == french["titles"]
+    assert "Quality label" in [str(facet.label) for facet in results.facets]
+
+
 def test_price_stock_and_title_changes_show_on_the_next_listing(
     shopper, catalogue, django_capture_on_commit_callbacks
 ):
