@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -262,15 +263,25 @@ class CooperativePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Prices and stock come from the shop's strategy, the same for every
-        # visitor, so the showcase is shared until the catalogue changes.
         context["showcase"] = catalogue_cached(
             "cooperative-showcase",
             self.cooperative_id,
             compute=lambda: selectors.cooperative_showcase_get(
-                cooperative_id=self.cooperative_id,
-                strategy=selectors.strategy_for(request),
+                cooperative_id=self.cooperative_id
             ),
+        )
+        # Prices and stock come from the shop's strategy, the same for every
+        # visitor, so the cards are shared until the catalogue changes. Lazy:
+        # the template reads them only when its cached product grid is stale.
+        context["products"] = SimpleLazyObject(
+            lambda: catalogue_cached(
+                "cooperative-products",
+                self.cooperative_id,
+                compute=lambda: selectors.cooperative_product_cards_get(
+                    cooperative_id=self.cooperative_id,
+                    strategy=selectors.strategy_for(request),
+                ),
+            )
         )
         return context
 

@@ -35,7 +35,6 @@ class ProductCard:
 class CooperativeShowcase:
     cooperative: Cooperative
     labels: list[Certification]
-    products: list[ProductCard]
 
 
 @dataclass(frozen=True)
@@ -141,9 +140,9 @@ def cooperative_first_active_id() -> int | None:
 
 
 def cooperative_showcase_get(
-    *, cooperative_id: int, strategy, day: datetime.date | None = None
+    *, cooperative_id: int, day: datetime.date | None = None
 ) -> CooperativeShowcase | None:
-    """Return a cooperative with its labels valid on ``day`` and its live products."""
+    """Return a cooperative with its labels valid on ``day``."""
     day = day or timezone.localdate()
     cooperative = (
         Cooperative.objects.filter(pk=cooperative_id)
@@ -158,17 +157,20 @@ def cooperative_showcase_get(
     )
     if cooperative is None:
         return None
+    return CooperativeShowcase(cooperative=cooperative, labels=cooperative.valid_labels)
+
+
+def cooperative_product_cards_get(
+    *, cooperative_id: int, strategy
+) -> list[ProductCard]:
+    """Return cards for a cooperative's live products, by title."""
     products = (
         _public_products()
         .filter(cooperative_id=cooperative_id)
         .exclude(structure=Product.CHILD)
         .order_by("title")
     )
-    return CooperativeShowcase(
-        cooperative=cooperative,
-        labels=cooperative.valid_labels,
-        products=[_product_card(product, strategy) for product in products],
-    )
+    return [_product_card(product, strategy) for product in products]
 
 
 def cooperative_cards_get(
