@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oscar.test.factories import BasketFactory, UserFactory
@@ -12,10 +13,15 @@ from tests.factories import ProductFactory, StockRecordFactory
 pytestmark = pytest.mark.django_db
 
 PAGES = ["home", "cooperative_page", "store_page"]
+# A render with an empty cache, and one with the shared parts (menu, footer,
+# page body, cards) already cached, as most renders for signed-in shoppers are.
 QUERY_BUDGET = 30
+WARM_QUERY_BUDGET = 10
 
 
-def count_queries(client, url) -> int:
+def count_queries(client, url, *, cold: bool = False) -> int:
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -31,14 +37,20 @@ def test_page_renders_within_query_budget(
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = client.get(url)
     assert response.status_code == 200
+    with django_assert_max_num_queries(WARM_QUERY_BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_query_count_does_not_grow_with_the_catalogue(client, showcase, name):
-    """Adding products to the cooperative, the store and the home adds no query."""
+    """Adding products to the cooperative, the store and the home adds no query.
+
+    Counted on full renders (empty cache), so no cached part hides a query per card.
+    """
     url = getattr(showcase, name).url
     client.get(url)
-    before = count_queries(client, url)
+    before = count_queries(client, url, cold=True)
 
     # New products land in an existing category: the menu lists categories, so a
     # new top-level category is one more menu entry (and URL lookup), not a leak.
@@ -51,7 +63,7 @@ def test_query_count_does_not_grow_with_the_catalogue(client, showcase, name):
         )
         StockRecordFactory(product=product, partner=showcase.store, num_in_stock=4)
 
-    assert count_queries(client, url) == before
+    assert count_queries(client, url, cold=True) == before
 
 
 def strip_user_nav(html: str) -> str:
