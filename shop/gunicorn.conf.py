@@ -3,6 +3,7 @@
 Everything can be overridden from the environment (GUNICORN_*), see gunicorn docs.
 """
 
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -19,6 +20,14 @@ graceful_timeout = 10
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def pre_fork(server, worker):
+    # Django, Oscar and Wagtail leave ~300,000 long-lived objects behind after
+    # loading; a full garbage collection walking them all stalled a request for
+    # 115–140 ms now and then. Frozen objects are skipped by the collector (and
+    # their pages stay shared between workers).
+    gc.freeze()
 
 
 def worker_exit(server, worker):
