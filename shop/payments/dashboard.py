@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 from oscar.views.decorators import permissions_required
@@ -15,9 +16,10 @@ from shop.payments.types import PaymentError
 
 Order = get_model("order", "Order")
 
+# Lazy: translated in the language of each request, not of the module's import.
 ACTIONS = {
-    "mark-paid": (services.order_mark_paid, _("Payment recorded.")),
-    "cancel": (services.order_cancel, _("Order cancelled, stock released.")),
+    "mark-paid": (services.order_mark_paid, gettext_lazy("Payment recorded.")),
+    "cancel": (services.order_cancel, gettext_lazy("Order cancelled, stock released.")),
 }
 
 

@@ -58,6 +58,29 @@ def test_office_staff_sees_payment_and_marks_cash_on_delivery_paid(
     assert order.payment_events.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("language", "done"),
+    [
+        ("fr", "Paiement enregistré."),
+        ("ar", "تم تسجيل الدفعة."),
+        ("en", "Payment recorded."),
+    ],
+)
+def test_payment_messages_are_in_the_language_of_the_dashboard(
+    shopper, argan_oil, office, client, language, done
+):
+    """The confirmation follows the language staff work in, whichever came first."""
+    order = place(shopper, argan_oil, "cash_on_delivery")
+    client.force_login(office)
+
+    response = client.post(
+        url("payments:order-action", language, number=order.number, action="mark-paid"),
+        follow=True,
+    )
+
+    assert done in page_text(response)
+
+
 @pytest.mark.parametrize("role", ["customer", "store_staff"])
 def test_other_roles_cannot_use_payment_actions(shopper, argan_oil, client, role):
     """Customers and store staff are turned away; nothing changes."""
