@@ -5,10 +5,9 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
-from django.utils import timezone, translation
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from catalog.models import Certification, Product
@@ -25,7 +24,11 @@ from search.queries import (
     product_suggestions,
 )
 from search.services import indexable_products
-from shop.cache import catalogue_cache_key, catalogue_cached
+from shop.cache import (
+    catalogue_cache_key,
+    catalogue_cached,
+    catalogue_cached_or_previous,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +87,9 @@ def product_cards_list(*, product_ids: list[int]) -> list[Product]:
     return [by_id[pk] for pk in product_ids if pk in by_id]
 
 
-def _listing_key(query: ProductQuery) -> str | None:
-    """Return the cache key of a listing, or None when it is not worth keeping."""
+def _listing_key_parts(query: ProductQuery) -> tuple | None:
+    """Return what identifies a listing's answer, or None when it is not worth
+    keeping."""
     filter_values = (
         len(query.categories)
         + len(query.labels)
@@ -99,51 +103,52 @@ def _listing_key(query: ProductQuery) -> str | None:
     ):
         return None
     # The engine ignores case (its analysers lowercase) and the form has
-    # already collapsed spaces and sorted facet values. Its answer is the same
-    # in every language (facet labels are translated per request), so one entry
-    # serves them all.
-    with translation.override(settings.LANGUAGE_CODE):
-        return catalogue_cache_key(
-            LISTING_CACHE_NAME,
-            query.text.lower(),
-            query.scope_category,
-            query.categories,
-            query.labels,
-            query.regions,
-            query.cooperatives,
-            query.price_min,
-            query.price_max,
-            query.in_stock,
-            query.cold_chain,
-            query.store,
-            query.sort,
-            query.page,
-            query.per_page,
-            query.day.isoformat(),
-            query.with_facets,
-        )
+    # already collapsed spaces and sorted facet values.
+    return (
+        query.text.lower(),
+        query.scope_category,
+        query.categories,
+        query.labels,
+        query.regions,
+        query.cooperatives,
+        query.price_min,
+        query.price_max,
+        query.in_stock,
+        query.cold_chain,
+        query.store,
+        query.sort,
+        query.page,
+        query.per_page,
+        query.day.isoformat(),
+        query.with_facets,
+    )
 
 
 def listing_answer_get(*, query: ProductQuery) -> EngineAnswer:
     """Return the engine's answer to a listing, from the cache when it has it;
     raise engine.SearchUnavailable when the engine cannot answer.
 
-    Answers are cached under the catalogue version, which moves after every
-    catalogue change and again once the index has caught up with it
-    (search.services), so a new price or stock level shows on the next listing.
-    Answers without products are not kept: random text finds nothing, and its
-    spelling suggestion may have been lost to an engine error.
+    Answers follow the catalogue version, which moves after every catalogue
+    change and again once the index has caught up with it (search.services),
+    so a new price or stock level shows on the next listing; requests arriving
+    while that one asks the engine get the previous answer meanwhile. Answers
+    without products are not kept: random text finds nothing, and its spelling
+    suggestion may have been lost to an engine error. The answer is the same
+    in every language (facet labels are translated per request), so one entry
+    serves them all.
     """
-    key = _listing_key(query)
-    stored = cache.get(key) if key else None
-    if stored is not None:
-        hits = tuple(Hit(**hit) for hit in stored["hits"])
-        return EngineAnswer(**{**stored, "hits": hits})
-    answer = engine_answer(query=query)
-    if key and answer.hits:
-        timeout = getattr(settings, "CATALOGUE_CACHE_SECONDS", 300)
-        cache.set(key, asdict(answer), timeout)
-    return answer
+    parts = _listing_key_parts(query)
+    if parts is None:
+        return engine_answer(query=query)
+    stored = catalogue_cached_or_previous(
+        LISTING_CACHE_NAME,
+        *parts,
+        compute=lambda: asdict(engine_answer(query=query)),
+        keep=lambda answer: bool(answer["hits"]),
+        language="",
+    )
+    hits = tuple(Hit(**hit) for hit in stored["hits"])
+    return EngineAnswer(**{**stored, "hits": hits})
 
 
 def product_listing_get(*, query: ProductQuery) -> Listing:

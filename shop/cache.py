@@ -9,7 +9,9 @@ entries are never invalidated one by one: they stop being read and expire.
 Page owners can cache fragments with Django's tag and the context variable
 `catalogue_version` (version and date), adding the language:
 `{% cache 300 product_card product.pk catalogue_version LANGUAGE_CODE %}`;
-and data with `catalogue_cached("name", *parts, compute=...)`.
+and data with `catalogue_cached("name", *parts, compute=...)` (or
+`catalogue_cached_or_previous` when computing is slow: one request recomputes
+after a change while the others get the previous value meanwhile).
 
 Documented delays: a change saved through the ORM shows on the next request
 (requests arriving while that one renders the page may still get the previous
@@ -75,14 +77,18 @@ def _seed_version() -> None:
 
 def catalogue_cache_key(name: str, *parts) -> str:
     """Build a key that changes with the catalogue, the day and the language."""
+    return _data_key(name, parts, version=catalogue_version())
+
+
+def _data_key(name: str, parts, *, version, language: str | None = None) -> str:
     raw = ":".join(str(part) for part in parts)
     digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     return ":".join(
         [
             "catalogue",
-            str(catalogue_version()),
+            str(version),
             timezone.localdate().isoformat(),
-            get_language() or "",
+            (get_language() or "") if language is None else language,
             name,
             digest,
         ]
@@ -100,6 +106,35 @@ def catalogue_cached(name: str, *parts, compute):
     if value is _MISSING:
         value = compute()
         cache.set(key, value, _timeout())
+    return value
+
+
+def catalogue_cached_or_previous(
+    name: str, *parts, compute, keep=lambda value: True, language: str | None = None
+):
+    """Like catalogue_cached, for values slow to compute (search engine answers).
+
+    After a catalogue change, one request computes the new value while
+    concurrent ones get the previous value (for as long as the computation
+    takes) instead of all computing it at once. A value `keep` refuses, or a
+    compute() that raises, is not stored. `language` shares one value between
+    languages ("") instead of one per language (None).
+    """
+    key = _data_key(name, parts, version="latest", language=language)
+    version = catalogue_version()
+    stored = cache.get(key)
+    if stored is not None:
+        if stored["version"] == version:
+            return stored["value"]
+        if not cache.add(f"{key}:computing", 1, RENDER_LOCK_SECONDS):
+            return stored["value"]
+    try:
+        value = compute()
+        if keep(value):
+            cache.set(key, {"version": version, "value": value}, _timeout())
+    finally:
+        if stored is not None:
+            cache.delete(f"{key}:computing")
     return value
 
 

@@ -5,6 +5,7 @@ database, answers cached per prefix until the catalogue changes."""
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -125,6 +126,36 @@ def test_price_stock_and_title_changes_show_on_the_next_listing(
     assert "Miel de thym" in honey
     beldi = _listing(shopper, {"q": "beldi"})
     assert "Amlou <mark>beldi</mark> aux amandes" in beldi["html"]
+
+
+def test_while_one_request_asks_the_engine_after_a_change_others_get_the_last_answer(
+    shopper, catalogue, monkeypatch, django_capture_on_commit_callbacks
+):
+    """After a change only one request asks the engine again; a shopper arriving
+    meanwhile gets the previous answer (here: engine down, yet no fallback page)."""
+    amlou = catalogue["products"]["Amlou aux amandes et miel"]
+    assert _listing(shopper, {"q": "amlou"})["facets"]["price"] == {"50-100": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        record = amlou.stockrecords.get()
+        record.price = Decimal("42.00")
+        record.save()
+    real_add = cache.add
+    asking_elsewhere = True
+
+    def add(key, *args, **kwargs):
+        if asking_elsewhere and key.endswith(":computing"):
+            return False
+        return real_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", add)
+    with override_settings(ELASTICSEARCH_URL=_down_engine_url()):
+        meanwhile = _listing(shopper, {"q": "amlou"})
+    asking_elsewhere = False
+    afterwards = _listing(shopper, {"q": "amlou"})
+
+    assert not meanwhile["degraded"]
+    assert meanwhile["facets"]["price"] == {"50-100": 1}
+    assert afterwards["facets"]["price"] == {"-50": 1}
 
 
 def test_other_filters_sorts_and_pages_get_their_own_answers(shopper, settings):
