@@ -23,7 +23,7 @@ from search.queries import (
     product_search_fallback,
     product_suggestions,
 )
-from search.services import indexable_products
+from search.services import category_path_chain, indexable_products
 from shop.cache import (
     catalogue_cache_key,
     catalogue_cached,
@@ -186,13 +186,8 @@ def _words(text: str) -> tuple[str, ...]:
 
 def _full_slugs(slugs: dict[str, str]) -> dict[str, str]:
     """Map category paths to URL slugs ("huiles/huile-dargane") from their own slugs."""
-    steplen = Category.steplen
     return {
-        path: "/".join(
-            slugs[path[:end]]
-            for end in range(steplen, len(path) + 1, steplen)
-            if path[:end] in slugs
-        )
+        path: "/".join(slugs[up] for up in category_path_chain(path) if up in slugs)
         for path in slugs
     }
 
@@ -216,12 +211,7 @@ def _named_entries() -> list[tuple[Suggestion, tuple[str, ...]]]:
             cooperatives[cooperative_id] = name
         if path:
             linked_paths.add(path)
-    steplen = Category.steplen
-    stocked = {
-        path[:end]
-        for path in linked_paths
-        for end in range(steplen, len(path) + 1, steplen)
-    }
+    stocked = {up for path in linked_paths for up in category_path_chain(path)}
     rows = list(
         Category.objects.filter(is_public=True, ancestors_are_public=True).values_list(
             "pk", "name", "slug", "path"

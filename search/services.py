@@ -49,16 +49,21 @@ def indexable_products():
 # Loading: a fixed number of queries per batch, then pure computation.
 
 
+def category_path_chain(path: str) -> list[str]:
+    """Return the tree paths of a category's ancestors and of itself, root first."""
+    steplen = Category.steplen
+    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+
+
 def _category_facts() -> dict[int, CategoryFacts]:
     categories = list(Category.objects.only("id", "name", "path", "depth"))
     by_path = {category.path: category for category in categories}
-    steplen = Category.steplen
     facts = {}
     for category in categories:
         chain = [
-            by_path[category.path[:end]]
-            for end in range(steplen, len(category.path) + 1, steplen)
-            if category.path[:end] in by_path
+            by_path[path]
+            for path in category_path_chain(category.path)
+            if path in by_path
         ]
         facts[category.id] = CategoryFacts(
             id=category.id,
