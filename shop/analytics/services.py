@@ -12,9 +12,11 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, IntegrityError, models, transaction
-from django.db.models import Case, F, Value, When
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
 from oscar.core.loading import get_model
+
+from shop.db import amount_per_row
 
 logger = logging.getLogger(__name__)
 
@@ -133,46 +135,52 @@ def order_counters_record(*, order, user) -> None:
             ignore_conflicts=True,
         )
         product_record.objects.filter(product_id__in=purchases).update(
-            num_purchases=F("num_purchases")
-            + Case(
-                *(When(product_id=pk, then=Value(n)) for pk, n in purchases.items()),
-                output_field=models.IntegerField(),
-            )
+            num_purchases=F("num_purchases") + amount_per_row("product_id", purchases)
         )
     if user is None or not user.is_authenticated:
         return
-    user_record = get_model("analytics", "UserRecord")
-    totals = {
-        "num_orders": F("num_orders") + 1,
-        "num_order_lines": F("num_order_lines") + len(lines),
-        "num_order_items": F("num_order_items") + sum(n for _, n in lines),
-        "total_spent": F("total_spent") + order.total_incl_tax,
-        "date_last_order": order.date_placed,
-    }
-    if user_record.objects.filter(user=user).update(**totals):
-        return
-    try:
-        with transaction.atomic():
-            user_record.objects.create(
-                user=user,
-                num_orders=1,
-                num_order_lines=len(lines),
-                num_order_items=sum(n for _, n in lines),
-                total_spent=order.total_incl_tax,
-                date_last_order=order.date_placed,
-            )
-    except IntegrityError:
-        user_record.objects.filter(user=user).update(**totals)
+    items = sum(quantity for _product_id, quantity in lines)
+    _upsert(
+        get_model("analytics", "UserRecord"),
+        lookup={"user": user},
+        changes={
+            "num_orders": F("num_orders") + 1,
+            "num_order_lines": F("num_order_lines") + len(lines),
+            "num_order_items": F("num_order_items") + items,
+            "total_spent": F("total_spent") + order.total_incl_tax,
+            "date_last_order": order.date_placed,
+        },
+        initial={
+            "num_orders": 1,
+            "num_order_lines": len(lines),
+            "num_order_items": items,
+            "total_spent": order.total_incl_tax,
+            "date_last_order": order.date_placed,
+        },
+    )
 
 
 def _add(model, field: str, amount: int, **lookup) -> None:
     """Add to a counter row with an atomic UPDATE, creating the row the first time."""
+    _upsert(
+        model,
+        lookup=lookup,
+        changes={field: F(field) + amount},
+        initial={field: amount},
+    )
+
+
+def _upsert(model, *, lookup: dict, changes: dict, initial: dict) -> None:
+    """Apply `changes` to the row matching `lookup`, or create it with `initial`.
+
+    The UPDATE is atomic, so concurrent writers never lose each other's counts.
+    """
     rows = model.objects.filter(**lookup)
-    if rows.update(**{field: F(field) + amount}):
+    if rows.update(**changes):
         return
     try:
         with transaction.atomic():
-            model.objects.create(**lookup, **{field: amount})
+            model.objects.create(**lookup, **initial)
     except IntegrityError:
         # Another process created the row in between.
-        rows.update(**{field: F(field) + amount})
+        rows.update(**changes)

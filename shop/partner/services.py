@@ -2,14 +2,15 @@
 
 from collections import Counter
 
-from django.db import models, transaction
-from django.db.models import Case, F, Value, When
+from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from oscar.core.loading import get_model
 
+from shop.db import amount_per_row
 from shop.partner.models import InsufficientStock, StockRecord
 from shop.partner.signals import stock_allocated
 
@@ -53,10 +54,7 @@ def stock_allocate_many(*, allocations: list[tuple[StockRecord, int]]) -> None:
             records[stockrecord.pk] = stockrecord
     if not wanted:
         return
-    extra = Case(
-        *(When(pk=pk, then=Value(quantity)) for pk, quantity in wanted.items()),
-        output_field=models.IntegerField(),
-    )
+    extra = amount_per_row("pk", wanted)
     allocated = Coalesce(F("num_allocated"), 0)
     try:
         with transaction.atomic():

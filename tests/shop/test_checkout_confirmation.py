@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.test import Client
+from oscar.apps.analytics.models import UserRecord
 from oscar.apps.order.models import Order
 from oscar.test.factories import UserFactory
 
@@ -93,3 +94,22 @@ def test_a_customer_delivery_address_is_kept_once_for_next_time(argan_oil):
     assert saved.num_orders_as_shipping_address == 2
     assert saved.line4 == Order.objects.first().shipping_address.line4
     assert saved.line4 in page_text(client.get(url("customer:address-list", "fr")))
+
+
+def test_a_customer_order_counts_in_the_customer_statistics(argan_oil):
+    """Each order adds to the customer's order, line, item and spending totals."""
+    customer = UserFactory(email="client@terroir.ma")
+    client = Client()
+    client.force_login(customer)
+
+    first = customer_orders(client, customer, argan_oil)
+    second = customer_orders(client, customer, argan_oil)
+
+    record = UserRecord.objects.get(user=customer)
+    assert (record.num_orders, record.num_order_lines, record.num_order_items) == (
+        2,
+        2,
+        2,
+    )
+    assert record.total_spent == first.total_incl_tax + second.total_incl_tax
+    assert record.date_last_order == second.date_placed
