@@ -42,10 +42,10 @@ VERSION_KEY = "catalogue:version"
 VERSION_TIMEOUT = 60 * 60 * 24 * 30
 CSRF_PLACEHOLDER = "@@csrf-token@@"
 # A stale page may still be served this long after it expired, and only while
-# another request renders it again (at most RENDER_LOCK_SECONDS, should that
+# another request renders it again (at most REFRESH_LOCK_SECONDS, should that
 # request die).
 STALE_GRACE_SECONDS = 30
-RENDER_LOCK_SECONDS = 10
+REFRESH_LOCK_SECONDS = 10
 _MISSING = object()
 # Masked CSRF tokens are 64 letters and digits (django.middleware.csrf).
 _CSRF_CANDIDATE = re.compile(r"[A-Za-z0-9]{64}")
@@ -121,21 +121,39 @@ def catalogue_cached_or_previous(
     languages ("") instead of one per language (None).
     """
     key = _data_key(name, parts, version="latest", language=language)
-    version = catalogue_version()
-    stored = cache.get(key)
-    if stored is not None:
-        if stored["version"] == version:
-            return stored["value"]
-        if not cache.add(f"{key}:computing", 1, RENDER_LOCK_SECONDS):
-            return stored["value"]
+    stored, version = _stored_and_version(key)
+    if stored is not None and stored["version"] == version:
+        return stored["value"]
+    if not _refresh_claimed(key, stored):
+        return stored["value"]
     try:
         value = compute()
         if keep(value):
             cache.set(key, {"version": version, "value": value}, _timeout())
     finally:
-        if stored is not None:
-            cache.delete(f"{key}:computing")
+        _refresh_released(key, stored)
     return value
+
+
+def _stored_and_version(key: str) -> tuple[dict | None, int]:
+    """Return what is stored under a key kept across versions (with the version
+    it was computed at) and the current catalogue version, in one round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    return found.get(key), found.get(VERSION_KEY) or catalogue_version()
+
+
+def _refresh_claimed(key: str, stored) -> bool:
+    """Tell whether this request should compute a stale or missing value again.
+
+    Yes when nothing is stored (there is nothing else to serve), otherwise only
+    for the first request to ask: the others serve what is stored meanwhile.
+    """
+    return stored is None or cache.add(f"{key}:refreshing", 1, REFRESH_LOCK_SECONDS)
+
+
+def _refresh_released(key: str, stored) -> None:
+    if stored is not None:
+        cache.delete(f"{key}:refreshing")
 
 
 def catalogue_version_context(request):
@@ -219,17 +237,15 @@ class AnonymousPageCacheMiddleware:
         # The page is stored with the catalogue version it was rendered at, under
         # a key without it, so one round trip fetches both.
         key = _page_key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or catalogue_version()
-        stored = found.get(key)
+        stored, version = _stored_and_version(key)
         if stored is not None:
             fresh = stored.get("fresh_until", 0) > time.time()
             if fresh and stored["version"] == version:
                 return _rebuild(request, stored)
-            # Stale: one request renders the page again while the others keep
-            # getting the previous copy, instead of all rendering it at once.
-            if not cache.add(f"{key}:rendering", 1, RENDER_LOCK_SECONDS):
-                return _rebuild(request, stored)
+        # Stale: one request renders the page again while the others keep
+        # getting the previous copy, instead of all rendering it at once.
+        if not _refresh_claimed(key, stored):
+            return _rebuild(request, stored)
         try:
             response = self.get_response(request)
             session = getattr(request, "session", None)
@@ -238,8 +254,7 @@ class AnonymousPageCacheMiddleware:
                 frozen.update(version=version, fresh_until=time.time() + timeout)
                 cache.set(key, frozen, timeout + STALE_GRACE_SECONDS)
         finally:
-            if stored is not None:
-                cache.delete(f"{key}:rendering")
+            _refresh_released(key, stored)
         return response
 
 

@@ -143,7 +143,7 @@ def test_while_one_request_asks_the_engine_after_a_change_others_get_the_last_an
     asking_elsewhere = True
 
     def add(key, *args, **kwargs):
-        if asking_elsewhere and key.endswith(":computing"):
+        if asking_elsewhere and key.endswith(":refreshing"):
             return False
         return real_add(key, *args, **kwargs)
 

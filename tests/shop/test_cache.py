@@ -104,7 +104,7 @@ def render_under_way_elsewhere(monkeypatch):
     real_add = cache.add
 
     def add(key, *args, **kwargs):
-        if busy and key.endswith(":rendering"):
+        if busy and key.endswith(":refreshing"):
             return False
         return real_add(key, *args, **kwargs)
 
