@@ -54,6 +54,17 @@ def _empty_cache():
         cache.clear()
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change and what it defers to after commit, as a saved form would."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Put back the rows data migrations create before the session's tests run.

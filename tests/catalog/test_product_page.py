@@ -170,17 +170,6 @@ def test_product_page_shows_the_product_photo(client, saffron):
     assert thumbnail, "no resized product photo on the page"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change and what it defers to after commit, as a saved form would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            change()
-
-    return run
-
-
 def test_product_page_shows_catalogue_changes_on_the_next_request(
     client, saffron, committed
 ):

@@ -19,17 +19,6 @@ from tests.factories import CustomerFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change and what it defers to after commit, as a saved form would."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            change()
-
-    return run
-
-
 def menu(response) -> str:
     markup = response.content.decode()
     return text_of(re.search(r'<nav class="main-menu".*?</nav>', markup, re.S)[0])

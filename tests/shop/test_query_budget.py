@@ -6,12 +6,9 @@ tests/cms/test_query_budget.py, the product page in
 tests/catalog/test_product_page.py and search results in tests/search.
 """
 
-import threading
-
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +16,6 @@ from oscar.core.loading import get_model
 
 from search import services
 from search.indexing import indexing_paused
-from tests.factories import ProductFactory
 from tests.search.conftest import build_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +23,6 @@ pytestmark = pytest.mark.django_db
 CATEGORY_BUDGET = 14
 AUTOCOMPLETE_BUDGET = 2
 ADD_TO_BASKET_BUDGET = 8
-CLICKS = 8
 
 
 @pytest.fixture
@@ -104,30 +99,3 @@ def test_adding_tells_what_was_added_without_repricing_the_basket(client, catalo
     shown = [str(message) for message in get_messages(response.wsgi_request)]
     assert len(shown) == 1
     assert "Safran de Taliouine" in shown[0]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_additions_to_one_basket_all_count():
-    """Eight simultaneous clicks on "add" leave eight in the basket, none lost."""
-    product = ProductFactory(title="Amlou", stockrecords__num_in_stock=50)
-    client = Client()
-    add(client, product)
-    start = threading.Barrier(CLICKS)
-
-    def click():
-        try:
-            start.wait()
-            twin = Client()
-            twin.cookies = client.cookies
-            assert add(twin, product).status_code == 302
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click) for _ in range(CLICKS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    line = get_model("basket", "Line").objects.get(product=product)
-    assert line.quantity == CLICKS + 1
