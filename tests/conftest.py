@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from search import local_engine
 from shop.payments import local_stripe as local_stripe_server
@@ -92,3 +93,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
             Collection.add_root(name="Root")
         shipping_countries_ensure()
         cold_chain_cities_ensure()
+
+
+@pytest.fixture
+def english():
+    """Reverse /en/ URLs and assert the English source strings."""
+    with translation.override("en"):
+        yield

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from catalog import services
 from catalog.models import Cooperative, ProductAttribute, Region
@@ -18,14 +17,7 @@ from tests.factories import (
     WarehouseFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Assert the English source messages (French is checked by the i18n team)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_a_cooperative_is_created_then_left_alone_then_updated():

@@ -10,26 +10,19 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
 
 from tests.factories import CustomerFactory, ProductFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 Basket = get_model("basket", "Basket")
 Benefit = get_model("offer", "Benefit")
 Condition = get_model("offer", "Condition")
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 Line = get_model("basket", "Line")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
