@@ -1,9 +1,14 @@
 """The product document: what the engine stores about a product, and how it analyses it.
 
 Text analysis (French first, Arabic and English follow):
+- Every text analyser first normalises Arabic spelling: hamza/madda alef forms,
+  alef maqsura and teh marbuta folded, short vowels and tatweel removed, so
+  "الأَركـان" meets "الاركان". Done with character filters rather than
+  Elasticsearch's ``arabic_normalization`` token filter, which the local engine
+  lacks: both engines then analyse alike.
 - ``french_index``/``french_search``: elision (l', d', qu'…), lowercase, accent
-  folding, the Arabic stemmer (it normalises hamza/alef forms and strips the
-  article, so Arabic words meet their synonyms), then French light stemming.
+  folding, the Arabic stemmer (it strips the article, so Arabic words meet their
+  synonyms), then French light stemming.
   Synonyms (``search/synonyms.txt``) are expanded when indexing only: the engine
   we run locally mishandles query-time synonym graphs with ``operator: and``, and
   index-time expansion also lets typo-tolerant (fuzzy) queries reach synonyms.
@@ -52,7 +57,24 @@ def read_synonyms(path: Path = SYNONYMS_FILE) -> list[str]:
 def analysis_settings() -> dict:
     """Return the index analysis settings (reads the synonyms file)."""
     base = ["french_elision", "lowercase", "asciifolding", "arabic_stemmer"]
+    arabic = ["arabic_letters", "arabic_marks"]
     return {
+        "char_filter": {
+            "arabic_letters": {
+                "type": "mapping",
+                "mappings": [
+                    *(f"{alef} => ا" for alef in "أإآٱ"),
+                    "ى => ي",
+                    "ة => ه",
+                ],
+            },
+            # Short vowels (fathatan to sukun and beyond), superscript alef, tatweel.
+            "arabic_marks": {
+                "type": "pattern_replace",
+                "pattern": "[\\u064B-\\u065F\\u0670\\u0640]",
+                "replacement": "",
+            },
+        },
         "filter": {
             "french_elision": {
                 "type": "elision",
@@ -72,16 +94,19 @@ def analysis_settings() -> dict:
         "analyzer": {
             "french_index": {
                 "type": "custom",
+                "char_filter": arabic,
                 "tokenizer": "standard",
                 "filter": [*base, "terroir_synonyms", "french_light_stemmer"],
             },
             "french_search": {
                 "type": "custom",
+                "char_filter": arabic,
                 "tokenizer": "standard",
                 "filter": [*base, "french_light_stemmer"],
             },
             "arabic_text": {
                 "type": "custom",
+                "char_filter": arabic,
                 "tokenizer": "standard",
                 "filter": [
                     "lowercase",
@@ -92,6 +117,7 @@ def analysis_settings() -> dict:
             },
             "autocomplete_index": {
                 "type": "custom",
+                "char_filter": arabic,
                 "tokenizer": "standard",
                 "filter": [
                     "french_elision",
@@ -102,6 +128,7 @@ def analysis_settings() -> dict:
             },
             "autocomplete_search": {
                 "type": "custom",
+                "char_filter": arabic,
                 "tokenizer": "standard",
                 "filter": ["french_elision", "lowercase", "asciifolding"],
             },

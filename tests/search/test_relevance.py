@@ -2,7 +2,9 @@
 
 import pytest
 
+from search import services
 from search.queries import ProductQuery, product_search, product_suggestions
+from tests.factories import ProductFactory
 
 RELEVANCE_CASES = [
     ("huile argan", "Huile d'argane"),
@@ -117,3 +119,16 @@ def test_pagination_and_out_of_range_page(indexed_catalogue):
     assert beyond.page == 3
     assert beyond.product_ids == third.product_ids
     assert not set(first.product_ids) & set(third.product_ids)
+
+
+def test_arabic_spelling_variants_meet(db, committed):
+    """Hamza, short vowels, tatweel, alef maqsura and teh marbuta are written
+    either way: an Arabic title is found and suggested whichever the shopper types."""
+    services.index_rebuild()
+    committed(lambda: ProductFactory(title="أملو بالعسل من آيت باها"))
+    for typed in ("أملو", "املو", "امـلو", "عَسَل", "ايت باها"):
+        found = product_search(query=ProductQuery(text=typed, with_facets=False))
+        assert [h.title for h in found.hits] == ["أملو بالعسل من آيت باها"], typed
+    for prefix in ("امل", "أمل", "آيت", "اي"):
+        labels = [s.label for s in product_suggestions(text=prefix)]
+        assert labels == ["أملو بالعسل من آيت باها"], prefix
