@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 
 from catalog.models import Certification, Product
 from search import engine
+from search.forms import clean_search_text
 from search.queries import (
     EngineAnswer,
     Hit,
@@ -161,6 +162,22 @@ def product_listing_get(*, query: ProductQuery) -> Listing:
     return Listing(
         results=results, products=product_cards_list(product_ids=results.product_ids)
     )
+
+
+def ranked_product_ids_get(*, text: str, limit: int = 100) -> list[int] | None:
+    """Return the ids of the products matching text, best first, as the storefront
+    search ranks them (typos, synonyms, Arabic), or None when the engine cannot
+    answer: staff screens then match titles in the database."""
+    text, _notices = clean_search_text(text)
+    if not text:
+        return []
+    query = ProductQuery(text=text, per_page=limit, with_facets=False)
+    try:
+        answer = engine_answer(query=query)
+    except engine.SearchUnavailable:
+        logger.exception("Search engine unavailable; staff search by title only")
+        return None
+    return [hit.product_id for hit in answer.hits]
 
 
 # Autocomplete.
