@@ -197,7 +197,8 @@ def main():
     _setup_django()
     from django.conf import settings
 
-    from search import engine
+    from search import engine, services
+    from search.engine import dsl
     from search.queries import build_autocomplete, build_search
 
     count = int(os.environ.get("BENCH_SEARCH_DOCS", "100000"))
@@ -227,6 +228,13 @@ def main():
         completions = [build_autocomplete(text=p) for p in prefixes]
         timed(run, completions[:20], budget / 10)
         a_took, a_client = timed(run, completions, budget)
+        # The cheapest request there is: it tells the engine's own cost per
+        # request at this size from the cost of our queries.
+        floor = [
+            dsl.Search(index=services.index_alias()).query("ids", values=[str(pk)])
+            for pk in rng.sample(range(1, count + 1), min(count, 50))
+        ]
+        _took, floor_client = timed(run, floor, budget / 10)
 
     def line(name, took, client, target):
         p95 = _percentile(took, 95)
@@ -249,6 +257,11 @@ def main():
     )
     print(line("faceted", f_took, f_client, TARGETS["faceted_p95_ms"]))
     print(line("autocomplete", a_took, a_client, TARGETS["autocomplete_p95_ms"]))
+    print(
+        f"floor         one document by id: client p50 "
+        f"{statistics.median(floor_client):6.1f} ms  "
+        f"p95 {_percentile(floor_client, 95):6.1f} ms (the engine's cost per request)"
+    )
     print(
         f"({len(f_took)} faceted and {len(a_took)} autocomplete queries of {runs} "
         f"planned, {budget:.0f}s budget each; load average {os.getloadavg()[0]:.1f})"
