@@ -18,6 +18,7 @@ The engine has no ``copy_to``, so the catch-all ``text`` field is assembled here
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -167,6 +168,7 @@ class ProductDocument(dsl.Document):
     description = _french_and_arabic()
     # Catch-all: title, cooperative, place, categories, labels and description.
     text = _french_and_arabic()
+    title_head = _french()  # what the product is: see title_head()
     slug = dsl.Keyword(index=False)
     upc = dsl.Keyword(normalizer="folded")
     product_class = dsl.Keyword()
@@ -230,6 +232,26 @@ class ProductFacts:
     stores_in_stock: tuple[int, ...] = field(default=())
 
 
+# Words that end the naming part of a French product title.
+_HEAD_ENDS = {
+    "de", "d", "du", "des", "au", "aux", "à", "a", "en", "et", "l", "la", "le",
+    "les", "pour", "sans", "avec", "sur", "par",
+}  # fmt: skip
+
+
+def title_head(title: str, limit: int = 3) -> str:
+    """Return the words of a title that name what the product is, before its
+    first linking word ("Thé vert au safran" → "Thé vert", "Safran de Taliouine"
+    → "Safran"): a query naming them ranks those products before the ones that
+    only contain it."""
+    head = []
+    for word in re.findall(r"[^\W_]+", title)[:limit]:
+        if word.casefold() in _HEAD_ENDS:
+            break
+        head.append(word)
+    return " ".join(head)
+
+
 @cache
 def _region_names() -> dict[str, str]:
     # Region labels are proper names, identical in every language.
@@ -280,6 +302,7 @@ def document_from_facts(facts: ProductFacts, *, today: datetime.date) -> dict:
         title=facts.title,
         description=facts.description,
         text=text,
+        title_head=title_head(facts.title),
         slug=facts.slug,
         upc=facts.upc or None,
         product_class=facts.product_class or None,

@@ -154,26 +154,33 @@ def _has_arabic(text: str) -> bool:
 
 
 def _text_query(text: str, *, fuzzy: bool = False) -> dsl.query.Query:
-    """All words must match in one field; title matches rank first.
+    """All words must match in one field; title matches rank first, and among
+    them the products the words name ("safran": the saffron before the green
+    tea with saffron, "huile": the oils before the soap with olive oil).
 
     The engine pays for each clause with a pass over the field's text, and one
-    `multi_match` costs it about one pass whatever its fields, so the whole text
-    query is a single clause. The first pass reads the Arabic sub-fields only for
+    `multi_match` costs it about one pass whatever its fields, so the matching
+    is a single clause; the naming clause only adds to the score, on a field of
+    one to three words. The first pass reads the Arabic sub-fields only for
     Arabic script; the second, broader pass (see `product_search`) adds typo
     tolerance and the Arabic analysis of any text ("m'gouna" keeps its form).
     """
     fields = ["title^4", "text"]
     if fuzzy or _has_arabic(text):
         fields += ["title.ar^2", "text.ar"]
-    options = {"fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20}
-    return dsl.Q(
+    options = (
+        {"fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20} if fuzzy else {}
+    )
+    words = dsl.Q(
         "multi_match",
         query=text,
         fields=fields,
         type="best_fields",
         operator="and",
-        **(options if fuzzy else {}),
+        **options,
     )
+    naming = dsl.Q("match", title_head={"query": text, "boost": 2, **options})
+    return dsl.Q("bool", must=[words], should=[naming])
 
 
 def _label_valid(scheme: str, day: datetime.date) -> dsl.query.Query:

@@ -1,8 +1,10 @@
 """Shoppers find the right products first: typos, synonyms, Arabic, accents."""
 
 import pytest
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
 
 from search import services
+from search.documents import title_head
 from search.queries import ProductQuery, product_search, product_suggestions
 from tests.factories import ProductFactory
 
@@ -132,3 +134,34 @@ def test_arabic_spelling_variants_meet(db, committed):
     for prefix in ("امل", "أمل", "آيت", "اي"):
         labels = [s.label for s in product_suggestions(text=prefix)]
         assert labels == ["أملو بالعسل من آيت باها"], prefix
+
+
+def test_products_named_by_the_query_come_first(catalogue, committed):
+    """'safran' (and 'safarn') lists the saffron before a tea that merely contains
+    some, whose title is as short and newer."""
+    committed(
+        lambda: ProductFactory(
+            title="Thé au safran",
+            cooperative=catalogue["cooperatives"]["taliouine"],
+            categories=[create_from_breadcrumbs("Épices")],
+        )
+    )
+    for typed in ("safran", "safarn"):
+        found = product_search(query=ProductQuery(text=typed, with_facets=False))
+        titles = [hit.title for hit in found.hits]
+        assert titles == ["Safran de Taliouine", "Thé au safran"], typed
+
+
+@pytest.mark.parametrize(
+    ("title", "head"),
+    [
+        ("Thé vert au safran 100 g", "Thé vert"),
+        ("Huile d'argane alimentaire bio", "Huile"),
+        ("Savon noir à l'huile d'olive", "Savon noir"),
+        ("Dattes Majhoul de Tafilalet", "Dattes Majhoul"),
+        ("Eau de rose de Kelâat M'Gouna", "Eau"),
+    ],
+)
+def test_the_naming_words_of_a_title(title, head):
+    """The words that say what a product is end at the first linking word."""
+    assert title_head(title) == head
