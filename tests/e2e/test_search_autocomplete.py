@@ -43,3 +43,22 @@ def test_escape_closes_the_suggestions(live_server, page, saffron):
     box.press("Escape")
     assert page.get_by_role("listbox").is_hidden()
     assert box.get_attribute("aria-expanded") == "false"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_suggestions_float_over_the_page(live_server, page, saffron, width):
+    """The open list covers the page under the box, inside the window: the menu
+    and the search button stay where they were."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}/fr/shop/search/")
+    button = page.get_by_role("button", name="Rechercher")
+    before = button.bounding_box()
+    box = page.get_by_role("combobox")
+    box.fill("saf")
+    page.get_by_role("option", name="Safran de Taliouine").wait_for()
+    assert button.bounding_box() == before
+    listbox = page.get_by_role("listbox").bounding_box()
+    field = box.bounding_box()
+    assert listbox["y"] >= field["y"] + field["height"]
+    assert listbox["x"] >= 0
+    assert listbox["x"] + listbox["width"] <= width
