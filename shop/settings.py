@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 from oscar.defaults import OSCAR_DASHBOARD_NAVIGATION
@@ -268,7 +269,9 @@ OSCAR_SHOP_TAGLINE = _("Products of Moroccan cooperatives")
 OSCAR_DEFAULT_CURRENCY = "MAD"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
-OSCAR_HOMEPAGE = "/"
+# Home in the shopper's language (breadcrumbs, the shop root, after logout): "/" would
+# send an Arabic shopper to whichever language the browser prefers.
+OSCAR_HOMEPAGE = reverse_lazy("wagtail_serve", args=[""])
 OSCAR_PRODUCTS_PER_PAGE = 20
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "country")
 OSCAR_INITIAL_ORDER_STATUS = "Pending"

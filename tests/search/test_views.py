@@ -204,3 +204,14 @@ def test_a_degraded_page_is_not_kept_in_the_page_cache(client, catalogue, settin
     ]
     assert "Safran de Taliouine" in labels
     cache.clear()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_home_links_keep_the_shoppers_language(client, catalogue, language):
+    """The breadcrumb's home link and the shop root lead to the home page in the
+    language being read, whatever the browser prefers."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en" if language != "en" else "fr"
+    response = client.get(f"/{language}/shop/search/", {"q": "argane"})
+    assert response.context["homepage_url"] == f"/{language}/"
+    assert f'<a href="/{language}/">' in response.content.decode()
+    assert client.get(f"/{language}/shop/")["Location"] == f"/{language}/"
