@@ -148,6 +148,12 @@ def _french_and_arabic():
     return _french(fields={"ar": dsl.Text(analyzer="arabic_text")})
 
 
+def _as_you_type():
+    return dsl.Text(
+        analyzer="autocomplete_index", search_analyzer="autocomplete_search"
+    )
+
+
 def _completion():
     return dsl.Completion(
         analyzer="autocomplete_search", search_analyzer="autocomplete_search"
@@ -159,16 +165,14 @@ class ProductDocument(dsl.Document):
     title = _french(
         fields={
             "ar": dsl.Text(analyzer="arabic_text"),
-            "ac": dsl.Text(
-                analyzer="autocomplete_index", search_analyzer="autocomplete_search"
-            ),
+            "ac": _as_you_type(),
             "sort": dsl.Keyword(normalizer="folded"),
         }
     )
     description = _french_and_arabic()
     # Catch-all: title, cooperative, place, categories, labels and description.
     text = _french_and_arabic()
-    title_head = _french()  # what the product is: see title_head()
+    title_head = _french(fields={"ac": _as_you_type()})  # see title_head()
     slug = dsl.Keyword(index=False)
     upc = dsl.Keyword(normalizer="folded")
     product_class = dsl.Keyword()

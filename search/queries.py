@@ -598,13 +598,17 @@ def product_search_fallback(*, query: ProductQuery) -> SearchResults:
 def build_autocomplete(*, text: str, size: int = 6) -> dsl.Search:
     """Return the engine request behind `product_suggestions` (exposed for the bench).
 
-    One clause on one field and only what the suggestion list shows: the engine
-    pays for every field matched and every suggester, on each keystroke.
-    Cooperatives and categories come from the database (search.selectors).
+    Titles with words starting as typed; those whose naming words do ("saf": the
+    saffron) before those that only contain them (the tea with saffron). Only
+    what the suggestion list shows: the engine pays for every field read and
+    every suggester, on each keystroke. Cooperatives and categories come from
+    the database (search.selectors).
     """
+    words = dsl.Q("match", **{"title.ac": {"query": text, "operator": "and"}})
+    naming = dsl.Q("match", **{"title_head.ac": {"query": text, "boost": 2}})
     return (
         dsl.Search(index=index_alias())
-        .query(dsl.Q("match", **{"title.ac": {"query": text, "operator": "and"}}))
+        .query(dsl.Q("bool", must=[words], should=[naming]))
         .source(["title", "slug"])
         .extra(size=size, track_total_hits=False)
     )

@@ -138,7 +138,8 @@ def test_arabic_spelling_variants_meet(db, committed):
 
 def test_products_named_by_the_query_come_first(catalogue, committed):
     """'safran' (and 'safarn') lists the saffron before a tea that merely contains
-    some, whose title is as short and newer."""
+    some, whose title is as short and newer; so does the list under the search
+    box as soon as 'saf' is typed."""
     committed(
         lambda: ProductFactory(
             title="Thé au safran",
@@ -150,6 +151,8 @@ def test_products_named_by_the_query_come_first(catalogue, committed):
         found = product_search(query=ProductQuery(text=typed, with_facets=False))
         titles = [hit.title for hit in found.hits]
         assert titles == ["Safran de Taliouine", "Thé au safran"], typed
+    suggested = [s.label for s in product_suggestions(text="saf")]
+    assert suggested == ["Safran de Taliouine", "Thé au safran"]
 
 
 @pytest.mark.parametrize(
