@@ -15,6 +15,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from cms import selectors
 from cms.choosers import cooperative_chooser_viewset, product_chooser_viewset
 from shop.cache import catalogue_cached
+from shop.sales.selectors import sales_context_get
 
 
 def _as_id(value) -> int | None:
@@ -76,14 +77,16 @@ def _strategy(parent_context):
 
 
 def _product_cards(product_ids, parent_context):
-    # The shop's pricing strategy is the same for every visitor, so cards are
-    # shared until the catalogue changes.
+    # Cards show prices: shared by the visitors of one pricing key until the
+    # catalogue changes.
+    request = (parent_context or {}).get("request")
     return catalogue_cached(
         "product-cards",
         *product_ids,
         compute=lambda: selectors.product_cards_get(
             product_ids=product_ids, strategy=_strategy(parent_context)
         ),
+        sales_context=sales_context_get(request=request),
     )
 
 
@@ -94,6 +97,7 @@ def _cooperative_cards(cooperative_ids):
         compute=lambda: selectors.cooperative_cards_get(
             cooperative_ids=cooperative_ids, language_code=get_language()
         ),
+        sales_context=None,
     )
 
 

@@ -14,6 +14,7 @@ from wagtail.search import index
 from catalog.models import Certification, Region
 from cms import blocks, selectors
 from shop.cache import catalogue_cached
+from shop.sales.selectors import sales_context_get
 
 
 def intro_field():
@@ -75,6 +76,7 @@ class HomePage(Page):
             "latest-articles",
             self.locale_id,
             compute=lambda: selectors.article_pages_latest(locale=self.locale),
+            sales_context=None,
         )
         moment = _this_minute()
         context["stores"] = catalogue_cached(
@@ -84,6 +86,7 @@ class HomePage(Page):
             compute=lambda: selectors.store_pages_directory(
                 locale=self.locale, moment=moment
             ),
+            sales_context=None,
         )
         return context
 
@@ -183,6 +186,7 @@ class StorePage(Page):
             compute=lambda: selectors.stores_get(
                 partner_ids=[self.partner_id], moment=moment
             ).get(self.partner_id),
+            sales_context=None,
         )
         context["products"] = catalogue_cached(
             "store-products",
@@ -190,6 +194,7 @@ class StorePage(Page):
             compute=lambda: selectors.store_products_available(
                 partner_id=self.partner_id
             ),
+            sales_context=sales_context_get(request=request),
         )
         return context
 
@@ -269,6 +274,7 @@ class CooperativePage(Page):
             compute=lambda: selectors.cooperative_showcase_get(
                 cooperative_id=self.cooperative_id
             ),
+            sales_context=None,
         )
         # Prices and stock come from the shop's strategy, the same for every
         # visitor, so the cards are shared until the catalogue changes. Lazy:
@@ -281,6 +287,7 @@ class CooperativePage(Page):
                     cooperative_id=self.cooperative_id,
                     strategy=selectors.strategy_for(request),
                 ),
+                sales_context=sales_context_get(request=request),
             )
         )
         return context

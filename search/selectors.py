@@ -30,6 +30,7 @@ from shop.cache import (
     catalogue_cached,
     catalogue_cached_or_previous,
 )
+from shop.sales.context import SalesContext
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +126,9 @@ def _listing_key_parts(query: ProductQuery) -> tuple | None:
     )
 
 
-def listing_answer_get(*, query: ProductQuery) -> EngineAnswer:
+def listing_answer_get(
+    *, query: ProductQuery, sales_context: SalesContext
+) -> EngineAnswer:
     """Return the engine's answer to a listing, from the cache when it has it;
     raise engine.SearchUnavailable when the engine cannot answer.
 
@@ -136,7 +139,8 @@ def listing_answer_get(*, query: ProductQuery) -> EngineAnswer:
     without products are not kept: random text finds nothing, and its spelling
     suggestion may have been lost to an engine error. The answer is the same
     in every language (facet labels are translated per request), so one entry
-    serves them all.
+    serves them all. It is kept per pricing key: its price facet and sort
+    follow the prices of the buyer it was asked for.
     """
     parts = _listing_key_parts(query)
     if parts is None:
@@ -147,15 +151,19 @@ def listing_answer_get(*, query: ProductQuery) -> EngineAnswer:
         compute=lambda: asdict(engine_answer(query=query)),
         keep=lambda answer: bool(answer["hits"]),
         language="",
+        sales_context=sales_context,
     )
     hits = tuple(Hit(**hit) for hit in stored["hits"])
     return EngineAnswer(**{**stored, "hits": hits})
 
 
-def product_listing_get(*, query: ProductQuery) -> Listing:
+def product_listing_get(*, query: ProductQuery, sales_context: SalesContext) -> Listing:
     """Search the engine, or the database when the engine fails; never raise."""
     try:
-        results = listing_results(query=query, answer=listing_answer_get(query=query))
+        results = listing_results(
+            query=query,
+            answer=listing_answer_get(query=query, sales_context=sales_context),
+        )
     except engine.SearchUnavailable:
         logger.exception("Search engine unavailable; listing from the database")
         results = product_search_fallback(query=query)
@@ -264,7 +272,9 @@ def name_suggestions_list(*, text: str, size: int = 6) -> list[Suggestion]:
     typed = _words(text)
     if not typed:
         return []
-    entries = catalogue_cached("autocomplete-names", compute=_named_entries)
+    entries = catalogue_cached(
+        "autocomplete-names", compute=_named_entries, sales_context=None
+    )
     found: dict[str, list[tuple[bool, tuple[str, ...], Suggestion]]] = {}
     for suggestion, words in entries:
         start = _match_start(words, typed)
@@ -288,7 +298,10 @@ def autocomplete_get(*, text: str, size: int = 6) -> Autocomplete:
     (search.services), so a renamed or removed product leaves the suggestions
     with the next keystroke. Answers without products (engine down) are not kept.
     """
-    key = catalogue_cache_key("autocomplete", " ".join(text.split()).casefold(), size)
+    # Suggestions name products, never their prices: one answer for every buyer.
+    key = catalogue_cache_key(
+        "autocomplete", " ".join(text.split()).casefold(), size, sales_context=None
+    )
     suggestions = cache.get(key)
     if suggestions is not None:
         return Autocomplete(suggestions)

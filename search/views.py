@@ -21,6 +21,7 @@ from oscar.core.loading import get_model
 from search.forms import MAX_QUERY_LENGTH, clean_search_text, listing_params_parse
 from search.queries import SORT_CHOICES, Facet
 from search.selectors import autocomplete_get, product_listing_get
+from shop.sales.selectors import sales_context_get
 
 Category = get_model("catalogue", "Category")
 
@@ -71,7 +72,10 @@ class ProductListingView(TemplateView):
             "max_query_length": MAX_QUERY_LENGTH,
         }
         if self.should_search(params):
-            listing = product_listing_get(query=params.query)
+            listing = product_listing_get(
+                query=params.query,
+                sales_context=sales_context_get(request=self.request),
+            )
             _facet_urls(listing.results.facets, self.request.GET)
             page_params = self.request.GET.copy()
             page_params.pop("page", None)

@@ -7,11 +7,15 @@ expires at midnight disappears with the first request of the next day. Stale
 entries are never invalidated one by one: they stop being read and expire.
 
 Page owners can cache fragments with Django's tag and the context variable
-`catalogue_version` (version and date), adding the language:
-`{% cache 300 product_card product.pk catalogue_version LANGUAGE_CODE %}`;
-and data with `catalogue_cached("name", *parts, compute=...)` (or
-`catalogue_cached_or_previous` when computing is slow: one request recomputes
-after a change while the others get the previous value meanwhile).
+`catalogue_version` (version, date and the request's pricing key), adding the
+language: `{% cache 300 product_card product.pk catalogue_version LANGUAGE_CODE %}`;
+and data with `catalogue_cached("name", *parts, compute=..., sales_context=...)`
+(or `catalogue_cached_or_previous` when computing is slow: one request
+recomputes after a change while the others get the previous value meanwhile).
+Data showing prices or availability passes the sales context it was computed
+for, so buyers who see other prices (a store's counter, a wholesale buyer)
+never get it; data the same for every buyer passes `sales_context=None`.
+Whole pages are kept per pricing key too.
 
 Documented delays: a change saved through the ORM shows on the next request
 (requests arriving while that one renders the page may still get the previous
@@ -37,6 +41,9 @@ from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+
+from shop.sales.context import SalesContext
+from shop.sales.selectors import sales_context_get
 
 VERSION_KEY = "catalogue:version"
 VERSION_TIMEOUT = 60 * 60 * 24 * 30
@@ -75,12 +82,26 @@ def _seed_version() -> None:
     cache.add(VERSION_KEY, time.time_ns() // 1_000_000, timeout=VERSION_TIMEOUT)
 
 
-def catalogue_cache_key(name: str, *parts) -> str:
-    """Build a key that changes with the catalogue, the day and the language."""
-    return _data_key(name, parts, version=catalogue_version())
+# The pricing-key part of keys for data that is the same for every buyer.
+SHARED = "shared"
 
 
-def _data_key(name: str, parts, *, version, language: str | None = None) -> str:
+def catalogue_cache_key(name: str, *parts, sales_context: SalesContext | None) -> str:
+    """Build a key that changes with the catalogue, the day, the language and,
+    for data showing prices or availability, the buyer's pricing key."""
+    return _data_key(
+        name, parts, version=catalogue_version(), sales_context=sales_context
+    )
+
+
+def _data_key(
+    name: str,
+    parts,
+    *,
+    version,
+    sales_context: SalesContext | None,
+    language: str | None = None,
+) -> str:
     raw = ":".join(str(part) for part in parts)
     digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     return ":".join(
@@ -89,6 +110,7 @@ def _data_key(name: str, parts, *, version, language: str | None = None) -> str:
             str(version),
             timezone.localdate().isoformat(),
             (get_language() or "") if language is None else language,
+            sales_context.pricing_key if sales_context is not None else SHARED,
             name,
             digest,
         ]
@@ -99,9 +121,13 @@ def _timeout() -> int:
     return getattr(settings, "CATALOGUE_CACHE_SECONDS", 300)
 
 
-def catalogue_cached(name: str, *parts, compute):
-    """Return compute() from the cache, computing and storing it when missing."""
-    key = catalogue_cache_key(name, *parts)
+def catalogue_cached(name: str, *parts, compute, sales_context: SalesContext | None):
+    """Return compute() from the cache, computing and storing it when missing.
+
+    `sales_context` is the context whose prices and availability the value
+    shows, or None when it shows none (menus, addresses, stories).
+    """
+    key = catalogue_cache_key(name, *parts, sales_context=sales_context)
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
@@ -110,7 +136,12 @@ def catalogue_cached(name: str, *parts, compute):
 
 
 def catalogue_cached_or_previous(
-    name: str, *parts, compute, keep=lambda value: True, language: str | None = None
+    name: str,
+    *parts,
+    compute,
+    sales_context: SalesContext | None,
+    keep=lambda value: True,
+    language: str | None = None,
 ):
     """Like catalogue_cached, for values slow to compute (search engine answers).
 
@@ -120,7 +151,13 @@ def catalogue_cached_or_previous(
     compute() that raises, is not stored. `language` shares one value between
     languages ("") instead of one per language (None).
     """
-    key = _data_key(name, parts, version="latest", language=language)
+    key = _data_key(
+        name,
+        parts,
+        version="latest",
+        sales_context=sales_context,
+        language=language,
+    )
     stored, version = _stored_and_version(key)
     if stored is not None and stored["version"] == version:
         return stored["value"]
@@ -159,13 +196,16 @@ def _refresh_released(key: str, stored) -> None:
 def catalogue_version_context(request):
     """Template context processor: `catalogue_version` for `{% cache %}` vary-on.
 
-    Lazy, so templates that do not use it cost no cache read.
+    It holds the request's pricing key too, so a fragment cached for one kind
+    of buyer is never shown to another. Lazy, so templates that do not use it
+    cost no cache read.
     """
-    return {
-        "catalogue_version": SimpleLazyObject(
-            lambda: f"{catalogue_version()}-{timezone.localdate().isoformat()}"
-        )
-    }
+
+    def vary_on() -> str:
+        pricing_key = sales_context_get(request=request).pricing_key
+        return f"{catalogue_version()}-{timezone.localdate().isoformat()}-{pricing_key}"
+
+    return {"catalogue_version": SimpleLazyObject(vary_on)}
 
 
 def _shareable_cookies() -> set[str]:
@@ -265,6 +305,7 @@ def _page_key(request) -> str:
             "page",
             timezone.localdate().isoformat(),
             get_language() or "",
+            sales_context_get(request=request).pricing_key,
             hashlib.blake2b(path.encode(), digest_size=16).hexdigest(),
         ]
     )

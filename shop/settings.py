@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "django_tasks",
     # Our apps
     "shop",
+    "shop.sales",
     "shop.payments",
     "cms",
 ]

@@ -59,6 +59,7 @@ def language_links(context):
             page.pk,
             host,
             compute=lambda: _translation_urls(page, request),
+            sales_context=None,
         )
     else:
         urls = {
@@ -112,5 +113,9 @@ def cooperative_page_url(context, cooperative):
 
     host = request.get_host() if request else ""
     return catalogue_cached(
-        "cooperative-page-url", cooperative_id, host, compute=compute
+        "cooperative-page-url",
+        cooperative_id,
+        host,
+        compute=compute,
+        sales_context=None,
     )

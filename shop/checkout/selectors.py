@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from oscar.templatetags.currency_filters import currency
 
 from shop.payments.models import CheckoutPayment
+from shop.sales.context import Channel, Fulfilment, SalesContext
 
 Method = CheckoutPayment.Method
 
@@ -22,23 +23,38 @@ class PaymentOption:
 
 
 def payment_options_get(
-    *, shipping_method, country_code: str, total: Decimal, currency_code: str
+    *,
+    context: SalesContext,
+    shipping_method,
+    country_code: str,
+    total: Decimal,
+    currency_code: str,
 ) -> list[PaymentOption]:
-    """List every payment method with its availability for this delivery and total."""
+    """List the payment methods of a sales channel, each with its availability
+    for this delivery and total."""
     collect = getattr(shipping_method, "is_click_and_collect", False)
-    cap = settings.COD_MAX_AMOUNT
-    if collect:
-        cod_reason = _(
-            "Cash on delivery is for home delivery; pay at the store instead."
-        )
-    elif country_code != "MA":
-        cod_reason = _("Cash on delivery is only possible for addresses in Morocco.")
-    elif total > cap:
-        cod_reason = _(
-            "Cash on delivery is limited to orders up to %(cap)s; please pay by card."
-        ) % {"cap": currency(cap, currency_code)}
-    else:
-        cod_reason = ""
+    cod_reason = _cash_on_delivery_refusal(
+        collect=collect,
+        country_code=country_code,
+        total=total,
+        currency_code=currency_code,
+    )
+    if context.channel == Channel.IN_STORE:
+        delivered = not (collect or getattr(shipping_method, "is_take_away", False))
+        return [
+            PaymentOption(Method.CASH, str(Method.CASH.label), True),
+            PaymentOption(Method.CARD_TERMINAL, str(Method.CARD_TERMINAL.label), True),
+            PaymentOption(Method.SPLIT, str(Method.SPLIT.label), True),
+            PaymentOption(
+                Method.CASH_ON_DELIVERY,
+                str(Method.CASH_ON_DELIVERY.label),
+                delivered and not cod_reason,
+                cod_reason
+                if delivered
+                else _("Pay on delivery is only for goods delivered to an address."),
+                settings.COD_FEE,
+            ),
+        ]
     return [
         PaymentOption(Method.CARD, str(Method.CARD.label), True),
         PaymentOption(
@@ -57,15 +73,31 @@ def payment_options_get(
     ]
 
 
+def _cash_on_delivery_refusal(
+    *, collect: bool, country_code: str, total: Decimal, currency_code: str
+) -> str:
+    if collect:
+        return _("Cash on delivery is for home delivery; pay at the store instead.")
+    if country_code != "MA":
+        return _("Cash on delivery is only possible for addresses in Morocco.")
+    if total > settings.COD_MAX_AMOUNT:
+        return _(
+            "Cash on delivery is limited to orders up to %(cap)s; please pay by card."
+        ) % {"cap": currency(settings.COD_MAX_AMOUNT, currency_code)}
+    return ""
+
+
 def order_payment_details_get(*, order) -> dict:
     """The payment record and, for click & collect, the store (with its hours)."""
     from shop.partner.models import Partner
 
     payment = CheckoutPayment.objects.filter(order=order).first()
-    store_id = payment.submission.get("store_id") if payment else None
     store = (
-        Partner.objects.prefetch_related("opening_periods").filter(pk=store_id).first()
-        if store_id
-        else None
+        Partner.objects.prefetch_related("opening_periods")
+        .filter(
+            order_origins__order=order,
+            order_origins__fulfilment=Fulfilment.COLLECT,
+        )
+        .first()
     )
     return {"checkout_payment": payment, "collect_store": store}

@@ -23,6 +23,7 @@ from shop.checkout.utils import CheckoutSessionData
 from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
 from shop.payments.types import PaymentDeclined, PaymentError, PaymentStatus
+from shop.sales.services import basket_lines_prefetch, order_payment_prepare
 from shop.shipping.selectors import shipping_options_get
 
 logger = logging.getLogger(__name__)
@@ -85,9 +86,14 @@ class CheckoutPaymentMixin:
         basket = self.request.basket
         address = self.get_shipping_address(basket)
         method = self.get_shipping_method(basket, address)
+        if method is None:
+            # The chosen method stopped carrying this basket (the store's last
+            # unit went to someone else): the preview says so, with no choice.
+            return []
         charge = method.calculate(basket)
         total = basket.total_incl_tax + charge.incl_tax
         return payment_options_get(
+            context=self.request.sales_context,
             shipping_method=method,
             country_code=getattr(address, "country_id", "") or "",
             total=total,
@@ -135,7 +141,7 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "POST":
-            services.basket_lines_prefetch(basket=request.basket)
+            basket_lines_prefetch(basket=request.basket)
         return super().dispatch(request, *args, **kwargs)
 
     def check_payment_data_is_captured(self, request):
@@ -162,11 +168,11 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
             return order_placed_response(self, placed.order)
         option = self.chosen_payment_option()
         submission = self.build_submission()
-        snapshot = services.checkout_submission_snapshot(
+        intent = services.checkout_intent_build(
             user=request.user,
-            basket=basket,
             shipping_address=submission["shipping_address"],
             shipping_method=submission["shipping_method"],
+            payment_method=option.code,
             guest_email=submission["order_kwargs"].get("guest_email", ""),
         )
         token = request.POST.get("card_token", "").strip()
@@ -174,11 +180,10 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
             return self.render_preview(
                 request, error=_("Please enter your card details.")
             )
-        payment = services.checkout_payment_prepare(
+        payment = order_payment_prepare(
             order_number=order_number,
-            method=option.code,
+            intent=intent,
             basket=basket,
-            snapshot=snapshot,
             amount=submission["order_total"].incl_tax,
         )
         self.checkout_session.set_order_number(order_number)

@@ -1,20 +1,35 @@
-"""Overrides oscar.apps.partner.strategy: online shoppers buy from our warehouses.
+"""Overrides oscar.apps.partner.strategy: the sales context picks the stock.
 
-Pilot stores sell their shelf stock in person only, so the online strategy never
-offers it; cold-chain products ship only from a warehouse with cold storage.
+Online shoppers buy from our warehouses: pilot stores sell their shelf stock in
+person only, so the online strategy never offers it; cold-chain products ship
+only from a warehouse with cold storage. At a store's counter the store's own
+shelf comes first, then the warehouses (for a delivery).
 """
 
 from oscar.apps.partner.strategy import NoTax, StockRequired, Structured
 
 from shop.partner.models import Partner, StockRecord
+from shop.sales.context import Channel, SalesContext
+from shop.sales.selectors import sales_context_get
 
 COLD_KINDS = frozenset({Partner.Kind.COLD_WAREHOUSE})
 WAREHOUSE_KINDS = frozenset({Partner.Kind.WAREHOUSE, Partner.Kind.COLD_WAREHOUSE})
 
 
 class Selector:
-    def strategy(self, request=None, user=None, **kwargs):
-        return OnlineWarehouses(request)
+    def strategy(
+        self, request=None, user=None, context: SalesContext | None = None, **kwargs
+    ):
+        """Return the strategy of a sales context (by default the request's)."""
+        if context is None:
+            context = sales_context_get(request=request, user=user)
+        return strategy_for(context=context, request=request)
+
+
+def strategy_for(*, context: SalesContext, request=None):
+    if context.channel == Channel.IN_STORE:
+        return StoreCounter(context=context, request=request)
+    return OnlineWarehouses(context=context, request=request)
 
 
 class WarehouseStockRecord:
@@ -26,6 +41,10 @@ class WarehouseStockRecord:
     """
 
     _partner_kinds = None
+
+    def __init__(self, *, context: SalesContext, request=None):
+        super().__init__(request)
+        self.context = context
 
     def partner_kind(self, partner_id: int) -> str | None:
         if self._partner_kinds is None:
@@ -43,19 +62,22 @@ class WarehouseStockRecord:
             return record.partner.kind
         return self.partner_kind(record.partner_id)
 
-    def select_stockrecord(self, product):
+    def warehouse_stockrecord(self, product, records=None):
         cold_chain = product.cold_chain or (
             product.is_child and product.parent.cold_chain
         )
         kinds = COLD_KINDS if cold_chain else WAREHOUSE_KINDS
         eligible = [
             record
-            for record in self._stockrecords(product)
+            for record in (self._stockrecords(product) if records is None else records)
             if self._record_partner_kind(record) in kinds
         ]
         if not eligible:
             return None
         return max(eligible, key=lambda record: record.net_stock_level)
+
+    def select_stockrecord(self, product):
+        return self.warehouse_stockrecord(product)
 
 
 class OnlineWarehouses(WarehouseStockRecord, StockRequired, NoTax, Structured):
@@ -67,3 +89,17 @@ class OnlineWarehouses(WarehouseStockRecord, StockRequired, NoTax, Structured):
     NoTax policy passes it through unchanged: the shopper pays exactly the
     displayed price, and no second VAT is added on top.
     """
+
+
+class StoreCounter(WarehouseStockRecord, StockRequired, NoTax, Structured):
+    """A pilot store's counter: its own shelf while it has the product in stock,
+    else the warehouses (the sale is then delivered). Prices as online."""
+
+    def select_stockrecord(self, product):
+        records = list(self._stockrecords(product))
+        shelf = next(
+            (r for r in records if r.partner_id == self.context.store.pk), None
+        )
+        if shelf is not None and shelf.net_stock_level > 0:
+            return shelf
+        return self.warehouse_stockrecord(product, records) or shelf

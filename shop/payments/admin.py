@@ -8,7 +8,8 @@ class CheckoutPaymentAdmin(admin.ModelAdmin):
     list_display = ["order_number", "method", "status", "amount", "currency", "created"]
     list_filter = ["method", "status"]
     search_fields = ["order_number", "reference"]
-    readonly_fields = ["submission"]
+    list_select_related = ["store", "collect_store"]
+    readonly_fields = ["delivery_address", "basket_lines"]
 
 
 @admin.register(StripeEvent)

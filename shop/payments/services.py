@@ -24,6 +24,8 @@ SOURCE_NAMES = {
     CheckoutPayment.Method.CARD: _("Card (Stripe)"),
     CheckoutPayment.Method.CASH_ON_DELIVERY: _("Cash on delivery"),
     CheckoutPayment.Method.PAY_AT_PICKUP: _("Pay at pickup"),
+    CheckoutPayment.Method.CASH: _("Cash at the counter"),
+    CheckoutPayment.Method.CARD_TERMINAL: _("Card on the store's terminal"),
 }
 
 
@@ -50,27 +52,44 @@ def _stored_name(name) -> str:
         return str(name)
 
 
-def payment_source_create(*, order, payment: CheckoutPayment):
-    """Open the order's payment source for the whole amount (nothing debited yet)."""
-    source_type, _created = SourceType.objects.get_or_create(
-        code=payment.method,
-        defaults={"name": _stored_name(SOURCE_NAMES[payment.method])},
-    )
-    return Source.objects.create(
-        order=order,
-        source_type=source_type,
-        currency=payment.currency,
-        amount_allocated=payment.amount,
-        reference=payment.reference or "",
-    )
+def payment_sources_open(*, order, currency: str, tenders) -> list:
+    """Open one payment source per tender, for its amount (nothing debited yet).
+
+    `tenders` have a method code, an amount and a reference (shop.sales.services
+    .Tender): a card checkout has one, a counter sale split between cash and
+    card has two.
+    """
+    sources = []
+    for tender in tenders:
+        source_type, _created = SourceType.objects.get_or_create(
+            code=tender.method,
+            defaults={"name": _stored_name(SOURCE_NAMES[tender.method])},
+        )
+        sources.append(
+            Source.objects.create(
+                order=order,
+                source_type=source_type,
+                currency=currency,
+                amount_allocated=tender.amount,
+                reference=tender.reference or "",
+            )
+        )
+    return sources
 
 
-def payment_event_record(*, order, kind: str, amount: Decimal, reference: str = ""):
-    """Add a payment event to the order and move the source's counters with it."""
+def payment_event_record(
+    *, order, kind: str, amount: Decimal, reference: str = "", source=None
+):
+    """Add a payment event to the order and move its source's counters with it.
+
+    The source is the order's first unless told (an order paid in cash and by
+    card has one source each).
+    """
     event_type, _created = PaymentEventType.objects.get_or_create(
         code=kind, defaults={"name": _stored_name(EVENT_NAMES[kind])}
     )
-    source = order.sources.first()
+    if source is None:
+        source = order.sources.first()
     if source is not None:
         if kind in (EventKind.CAPTURED, EventKind.PAID):
             source.amount_debited += amount

@@ -10,6 +10,8 @@ from oscar.apps.shipping.methods import *  # noqa: F403
 from oscar.apps.shipping.methods import Base, Free
 from oscar.core import prices
 
+from shop.sales.context import TAKE_AWAY_CODE
+
 # (up to kg, price): the first band holding the basket weight applies.
 DOMESTIC_BANDS = [
     (Decimal("2"), Decimal("35.00")),
@@ -85,3 +87,15 @@ class ClickAndCollect(Free):
         self.description = ", ".join(
             part for part in (store.street_address, store.city) if part
         )
+
+
+class TakeAway(Free):
+    """Goods handed over at a pilot store's counter."""
+
+    is_take_away = True
+    code = TAKE_AWAY_CODE
+    name = _("Taken away at the counter")
+
+    def __init__(self, *, store):
+        self.store = store
+        self.description = store.name

@@ -6,10 +6,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from shop.partner.models import Partner, StockRecord
+from shop.sales.context import Channel, SalesContext
 from shop.shipping.methods import (
     ClickAndCollect,
     RefrigeratedDelivery,
     StandardDelivery,
+    TakeAway,
 )
 from shop.shipping.models import ColdChainCity, normalise_city
 
@@ -164,3 +166,27 @@ def shipping_options_get(*, basket, address=None) -> list[ShippingOption]:
         for store in missing
     )
     return options
+
+
+def delivery_methods_get(*, basket, address, context: SalesContext) -> list:
+    """The shipping methods a basket can use in a sales context.
+
+    At a counter: take away now or reserve for later at that store (its shelf
+    stock is checked when the order is placed), or the home deliveries the
+    online rules allow for the address.
+    """
+    if context.channel != Channel.IN_STORE:
+        return [
+            option.method
+            for option in shipping_options_get(basket=basket, address=address)
+            if option.available
+        ]
+    methods = [TakeAway(store=context.store), ClickAndCollect(store=context.store)]
+    if address is not None:
+        methods.extend(
+            option.method
+            for option in shipping_options_get(basket=basket, address=address)
+            if option.available
+            and not getattr(option.method, "is_click_and_collect", False)
+        )
+    return methods

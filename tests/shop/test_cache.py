@@ -240,10 +240,10 @@ def test_catalogue_data_is_recomputed_after_a_bump():
         computed.append(1)
         return len(computed)
 
-    assert catalogue_cached("facets", "argan", compute=compute) == 1
-    assert catalogue_cached("facets", "argan", compute=compute) == 1
+    assert catalogue_cached("facets", "argan", compute=compute, sales_context=None) == 1
+    assert catalogue_cached("facets", "argan", compute=compute, sales_context=None) == 1
     version = catalogue_version()
     catalogue_version_bump()
 
     assert catalogue_version() == version + 1
-    assert catalogue_cached("facets", "argan", compute=compute) == 2
+    assert catalogue_cached("facets", "argan", compute=compute, sales_context=None) == 2

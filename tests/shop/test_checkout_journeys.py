@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db.models.signals import post_save
 from oscar.apps.order.models import Order
 
-from shop.partner.models import OpeningPeriod
+from shop.partner.models import OpeningPeriod, StockRecord
 from shop.payments.models import CheckoutPayment
 from tests.shop.checkout_journey import (
     CARD_OK,
@@ -214,3 +215,33 @@ def test_bad_phone_and_missing_city_are_explained(shopper, argan_oil):
     assert "The phone number entered is not valid." in text
     assert "This field is required." in text
     assert shopper.client.get(url("basket:summary")).context["basket"].num_items == 1
+
+
+def test_the_loser_of_a_click_and_collect_race_is_told_why(
+    shopper, argan_oil, casablanca_store
+):
+    """Another buyer takes the store's last unit while this shopper's order is
+    being placed: the preview says why (it was an HTTP 500) and nothing is
+    placed."""
+    shelf = casablanca_store.stockrecords.get()
+    shelf.num_in_stock = 1
+    shelf.save()
+    shopper.up_to_payment(
+        [(argan_oil, 1)], shipping=f"click-collect-{casablanca_store.pk}"
+    )
+    shopper.pay_by("pay_at_pickup")
+
+    def other_buyer_takes_it(created, **kwargs):
+        # Once the page's checks have passed, just before stock is allocated.
+        if created:
+            StockRecord.objects.get(pk=shelf.pk).allocate(1)
+
+    post_save.connect(other_buyer_takes_it, sender=CheckoutPayment, weak=False)
+    try:
+        response = shopper.place(follow=False)
+    finally:
+        post_save.disconnect(other_buyer_takes_it, sender=CheckoutPayment)
+
+    assert response.status_code == 200
+    assert "no longer available for this basket" in page_text(response)
+    assert not Order.objects.exists()

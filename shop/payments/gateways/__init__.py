@@ -8,6 +8,9 @@ GATEWAYS = {
     "card": "shop.payments.gateways.stripe.StripeGateway",
     "cash_on_delivery": "shop.payments.gateways.cash_on_delivery.CashOnDeliveryGateway",
     "pay_at_pickup": "shop.payments.gateways.pay_at_pickup.PayAtPickupGateway",
+    "cash": "shop.payments.gateways.in_store.CashGateway",
+    "card_terminal": "shop.payments.gateways.in_store.CardTerminalGateway",
+    "split": "shop.payments.gateways.in_store.SplitGateway",
 }
 
 
