@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     # Our apps
     "shop",
     "shop.sales",
+    "shop.instore",
     "shop.payments",
     "cms",
 ]
@@ -251,6 +252,14 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 COD_MAX_AMOUNT = Decimal(env.str("COD_MAX_AMOUNT", default="3000.00"))
 COD_FEE = Decimal(env.str("COD_FEE", default="15.00"))
 PHONENUMBER_DEFAULT_REGION = "MA"
+# Line discounts at a store's counter, in percent: store staff up to the first,
+# store managers and office staff up to the second.
+INSTORE_STAFF_DISCOUNT_CAP = Decimal(
+    env.str("INSTORE_STAFF_DISCOUNT_CAP", default="10")
+)
+INSTORE_MANAGER_DISCOUNT_CAP = Decimal(
+    env.str("INSTORE_MANAGER_DISCOUNT_CAP", default="50")
+)
 
 TASKS = {
     "default": {

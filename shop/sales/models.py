@@ -61,3 +61,23 @@ class OrderOrigin(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {self.get_channel_display()}"
+
+
+class CustomerPhone(models.Model):
+    """A customer's phone number, by which store staff (and agents) find them.
+
+    Oscar's user has no phone; stored in E.164 ("+212612345678") so every way
+    of typing a number finds the same customer.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone"
+    )
+    number = models.CharField(_("phone number"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("customer phone")
+        verbose_name_plural = _("customer phones")
+
+    def __str__(self):
+        return self.number

@@ -1,0 +1,4 @@
+"""The counter: one sale at a time, product lookup, lines, customer, payment."""
+
+urlpatterns = []
+sections = []
