@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "shop.instore",
     "shop.payments",
     "cms",
+    # Last: its post_migrate receiver gives the role groups the permissions
+    # every other app has just created.
+    "shop.roles",
 ]
 
 MIDDLEWARE = [

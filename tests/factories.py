@@ -4,12 +4,13 @@ import datetime
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from oscar.test import factories as oscar_factories
 
 from catalog.models import Certification, Cooperative, Region
 from shop.partner.models import Partner
+from shop.roles import roles
 
 
 class CooperativeFactory(factory.django.DjangoModelFactory):
@@ -101,8 +102,13 @@ class CustomerFactory(oscar_factories.UserFactory):
     password = factory.PostGenerationMethodCall("set_password", "terroir-client")
 
 
+def _join(user, group_name):
+    user.groups.add(Group.objects.get(name=group_name))
+
+
 class StoreStaffFactory(CustomerFactory):
-    """A pilot-store employee: linked to a store, not office staff."""
+    """A pilot-store employee ("Store staff" role), linked to a store (or
+    several: `store=[a, b]`), not office staff."""
 
     username = factory.Sequence(lambda n: f"store{n}")
     email = factory.Sequence(lambda n: f"store{n}@terroir.ma")
@@ -110,8 +116,28 @@ class StoreStaffFactory(CustomerFactory):
     @factory.post_generation
     def store(self, create, extracted, **kwargs):
         if create:
-            (extracted or PilotStoreFactory()).users.add(self)
+            stores = extracted if isinstance(extracted, list | tuple) else [extracted]
+            for store in stores:
+                (store or PilotStoreFactory()).users.add(self)
             _grant(self, ["partner.dashboard_access"])
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            _join(self, extracted or roles.STORE_STAFF)
+
+
+class StoreManagerFactory(StoreStaffFactory):
+    """A pilot store's manager: store staff plus returns, bigger discounts and
+    closing the cash drawer."""
+
+    username = factory.Sequence(lambda n: f"manager{n}")
+    email = factory.Sequence(lambda n: f"manager{n}@terroir.ma")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            _join(self, extracted or roles.STORE_MANAGER)
 
 
 class OfficeStaffFactory(CustomerFactory):

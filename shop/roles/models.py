@@ -1,0 +1,1 @@
+"""No tables: the roles are Django groups (shop.roles.roles)."""
