@@ -1,0 +1,156 @@
+"""Reads of the counter: finding products as staff type or scan, and sales."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from catalog.models import Product
+from search.selectors import ranked_product_ids_get
+from shop.instore.models import CounterSale
+from shop.partner.models import StockRecord
+from shop.partner.strategy import Selector
+from shop.sales.context import in_store
+
+LOOKUP_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class LookupHit:
+    product_id: int
+    title: str
+    upc: str
+    sku: str
+    price: Decimal | None
+    currency: str
+    shelf: int  # free units on this store's shelf
+    warehouses: int  # free units in the warehouses
+    cold_chain: bool
+
+    @property
+    def available(self) -> bool:
+        return self.price is not None and (self.shelf > 0 or self.warehouses > 0)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    text: str
+    hits: list[LookupHit]
+    exact: bool = False  # the text was a product's barcode or SKU
+    degraded: bool = False  # the search engine did not answer: titles only
+
+    @property
+    def looks_like_code(self) -> bool:
+        """Scanners type digits; SKUs have no spaces and hold digits."""
+        return " " not in self.text and any(char.isdigit() for char in self.text)
+
+
+def _sellable():
+    return Product.objects.filter(is_public=True).exclude(structure=Product.PARENT)
+
+
+def counter_lookup(*, store, text: str, limit: int = LOOKUP_LIMIT) -> Lookup:
+    """Find products for a store's counter: exactly by barcode (UPC) or SKU, else
+    as the shop's search ranks them (typos, synonyms, Arabic)."""
+    text = " ".join(text.split())[:100]
+    if not text:
+        return Lookup(text=text, hits=[])
+    exact = list(
+        _sellable()
+        .filter(
+            Q(upc__iexact=text)
+            | Q(
+                pk__in=StockRecord.objects.filter(partner_sku__iexact=text).values(
+                    "product_id"
+                )
+            )
+        )
+        .values_list("pk", flat=True)[:limit]
+    )
+    if exact:
+        return Lookup(text=text, hits=_hits(store, exact), exact=True)
+    ranked = ranked_product_ids_get(text=text, limit=limit * 2)
+    degraded = ranked is None
+    if degraded:
+        ranked = list(
+            _sellable()
+            .filter(title__icontains=text)
+            .order_by("title")
+            .values_list("pk", flat=True)[:limit]
+        )
+    return Lookup(text=text, hits=_hits(store, ranked)[:limit], degraded=degraded)
+
+
+def _hits(store, product_ids: list[int]) -> list[LookupHit]:
+    products = {
+        product.pk: product
+        for product in _sellable()
+        .filter(pk__in=product_ids)
+        .select_related("product_class", "parent__product_class")
+        .prefetch_related("stockrecords__partner")
+    }
+    strategy = Selector().strategy(context=in_store(store))
+    hits = []
+    for pk in product_ids:
+        product = products.get(pk)
+        if product is None:
+            continue
+        records = list(product.stockrecords.all())
+        shelf = next((r for r in records if r.partner_id == store.pk), None)
+        info = strategy.fetch_for_product(product)
+        hits.append(
+            LookupHit(
+                product_id=product.pk,
+                title=product.get_title(),
+                upc=product.upc or "",
+                sku=(shelf or info.stockrecord).partner_sku
+                if (shelf or info.stockrecord)
+                else "",
+                price=info.price.incl_tax if info.price.exists else None,
+                currency=info.price.currency if info.price.exists else "",
+                shelf=max(shelf.net_stock_level, 0) if shelf else 0,
+                warehouses=sum(
+                    max(r.net_stock_level, 0) for r in records if not r.partner.is_store
+                ),
+                cold_chain=product.cold_chain,
+            )
+        )
+    return hits
+
+
+def sale_get(*, store, pk: int) -> CounterSale | None:
+    """A sale of this store (None for another store's: staff see only their own)."""
+    return (
+        CounterSale.objects.select_related("customer", "opened_by", "updated_by")
+        .filter(store=store, pk=pk)
+        .first()
+    )
+
+
+def sale_current_get(*, store, user) -> CounterSale | None:
+    """The sale this staff member has in progress at this store, if any."""
+    return (
+        CounterSale.objects.filter(
+            store=store, status=CounterSale.Status.OPEN, updated_by=user
+        )
+        .order_by("-updated")
+        .first()
+    )
+
+
+def sales_parked_list(*, store) -> list[CounterSale]:
+    """The store's parked sales, oldest first, for any of its staff to resume."""
+    return list(
+        CounterSale.objects.filter(store=store, status=CounterSale.Status.PARKED)
+        .select_related("customer", "updated_by", "basket")
+        .order_by("updated")
+    )
+
+
+def sales_recent_list(*, store, limit: int = 10) -> list[CounterSale]:
+    """The store's last completed sales (to reprint a receipt)."""
+    return list(
+        CounterSale.objects.filter(store=store, status=CounterSale.Status.PLACED)
+        .select_related("order", "customer")
+        .order_by("-updated")[:limit]
+    )
