@@ -154,3 +154,59 @@ def sales_recent_list(*, store, limit: int = 10) -> list[CounterSale]:
         .select_related("order", "customer")
         .order_by("-updated")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class SaleRow:
+    """One line of a sale as the counter screen shows it."""
+
+    line_id: int
+    product_id: int
+    title: str
+    sku: str
+    unit_price: Decimal
+    quantity: int
+    price_before_discount: Decimal
+    discount: Decimal
+    discount_percent: Decimal | None
+    discount_reason: str
+    total: Decimal
+    shelf: int  # free units on this store's shelf
+
+    @property
+    def short_on_shelf(self) -> bool:
+        return self.quantity > self.shelf
+
+
+def sale_rows_get(*, priced) -> list[SaleRow]:
+    """The lines of a priced sale (shop.instore.services.sales.sale_priced)."""
+    lines = priced.lines
+    shelf = {
+        record.product_id: max(record.net_stock_level, 0)
+        for record in StockRecord.objects.filter(
+            partner=priced.sale.store,
+            product_id__in=[line.product_id for line in lines],
+        )
+    }
+    rows = []
+    for line in lines:
+        discount = priced.discounts.get(line.pk)
+        before = line.line_price_incl_tax
+        total = line.line_price_incl_tax_incl_discounts
+        rows.append(
+            SaleRow(
+                line_id=line.pk,
+                product_id=line.product_id,
+                title=line.product.get_title(),
+                sku=line.stockrecord.partner_sku if line.stockrecord else "",
+                unit_price=line.unit_price_incl_tax,
+                quantity=line.quantity,
+                price_before_discount=before,
+                discount=before - total,
+                discount_percent=discount.percent if discount else None,
+                discount_reason=discount.reason if discount else "",
+                total=total,
+                shelf=shelf.get(line.product_id, 0),
+            )
+        )
+    return rows

@@ -91,6 +91,14 @@ class PricedSale:
     def lines(self) -> list:
         return list(self.basket.all_lines())
 
+    @property
+    def before_discounts(self) -> Decimal:
+        return self.basket.total_incl_tax_excl_discounts
+
+    @property
+    def discount_total(self) -> Decimal:
+        return self.before_discounts - self.basket.total_incl_tax
+
 
 # Opening, parking and resuming.
 
@@ -108,12 +116,20 @@ def sale_open(*, store, by) -> CounterSale:
         )
 
 
-def _sale_locked(sale: CounterSale, *, editable: bool = True) -> CounterSale:
+def _sale_locked(
+    sale: CounterSale, *, statuses: tuple[str, ...] = (Status.OPEN,)
+) -> CounterSale:
+    """Lock the sale's row; refuse it unless it is in one of these statuses."""
     sale = CounterSale.objects.select_for_update().get(pk=sale.pk)
-    if editable and sale.status == Status.PLACED:
-        raise SaleRefused(_("This sale is already paid; start a new one."))
-    if editable and sale.status == Status.ABANDONED:
-        raise SaleRefused(_("This sale was abandoned; start a new one."))
+    if sale.status not in statuses:
+        raise SaleRefused(
+            {
+                Status.PLACED: _("This sale is already paid; start a new one."),
+                Status.ABANDONED: _("This sale was abandoned; start a new one."),
+                Status.PARKED: _("This sale is parked: resume it first."),
+                Status.OPEN: _("This sale is in progress, not parked."),
+            }[sale.status]
+        )
     return sale
 
 
@@ -137,9 +153,7 @@ def sale_park(*, sale: CounterSale, label: str, by) -> CounterSale:
 def sale_resume(*, sale: CounterSale, by) -> CounterSale:
     """Take a parked sale back, whoever of the store's staff parked it."""
     with transaction.atomic():
-        sale = _sale_locked(sale)
-        if sale.status != Status.PARKED:
-            raise SaleRefused(_("This sale is not parked."))
+        sale = _sale_locked(sale, statuses=(Status.PARKED,))
         sale.status = Status.OPEN
         _touched(sale, by, "status")
         return sale
@@ -148,7 +162,7 @@ def sale_resume(*, sale: CounterSale, by) -> CounterSale:
 def sale_abandon(*, sale: CounterSale, by) -> CounterSale:
     """Give up a sale that will not be paid; its lines stay for the record."""
     with transaction.atomic():
-        sale = _sale_locked(sale)
+        sale = _sale_locked(sale, statuses=(Status.OPEN, Status.PARKED))
         sale.status = Status.ABANDONED
         _touched(sale, by, "status")
         return sale
@@ -523,11 +537,10 @@ def sale_place(*, sale: CounterSale, payment: CounterPayment, by):
     recorded as paid at once, pay on delivery when the courier brings the money.
     """
     with transaction.atomic():
-        sale = _sale_locked(sale, editable=False)
+        sale = CounterSale.objects.select_for_update().get(pk=sale.pk)
         if sale.status == Status.PLACED:
             return sale.order
-        if sale.status != Status.OPEN:
-            raise SaleRefused(_("Resume this sale before taking the payment."))
+        sale = _sale_locked(sale)
         priced = sale_priced(sale=sale)
         _placement_check(sale, priced, payment)
         total = payment_total_for(priced=priced, method=payment.method)
