@@ -119,8 +119,12 @@ def _checkout_payment(order) -> CheckoutPayment:
     return payment
 
 
-def order_mark_paid(*, order) -> None:
-    """Record the cash collected for a cash-on-delivery or pay-at-pickup order."""
+def order_mark_paid(*, order, reference: str = "") -> None:
+    """Record the cash collected for a cash-on-delivery or pay-at-pickup order.
+
+    `reference` is what proves the payment when there is one (a card
+    terminal's slip number at pickup); else the gateway's reference.
+    """
     with transaction.atomic():
         order = type(order).objects.select_for_update().get(pk=order.pk)
         payment = _checkout_payment(order)
@@ -137,7 +141,7 @@ def order_mark_paid(*, order) -> None:
             order=order,
             kind=EventKind.PAID,
             amount=result.amount,
-            reference=result.reference,
+            reference=reference or result.reference,
         )
 
 
