@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from shop.instore.models import CashMovement, DrawerSession
 from shop.instore.services import sales
@@ -305,11 +306,9 @@ def test_a_wrong_count_is_refused(client, store_a, manager_a, open_drawer, engli
 def test_french_staff_type_decimal_commas(client, store_a, staff_a, open_drawer):
     """In French, "12,50" is twelve dirhams fifty; messages read in French."""
     client.force_login(staff_a)
-    page = follow_post(
-        client,
-        reverse("instore:drawer-cash-in", kwargs={"store": store_a.code}),
-        {"in-amount": "12,50", "in-reason": "monnaie"},
-    )
+    with translation.override("fr"):
+        address = url("drawer-cash-in", store_a)
+    page = follow_post(client, address, {"in-amount": "12,50", "in-reason": "monnaie"})
     assert CashMovement.objects.get().amount == Decimal("12.50")
     assert page.context["overview"].current.expected_cash == Decimal("512.50")
     assert "512,50" in page.text
@@ -320,8 +319,6 @@ def test_the_drawer_reads_right_to_left_in_arabic(
     client, store_a, staff_a, open_drawer
 ):
     """The Arabic drawer page is laid out right to left."""
-    from django.utils import translation
-
     client.force_login(staff_a)
     with translation.override("ar"):
         address = url("drawer", store_a)

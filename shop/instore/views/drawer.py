@@ -60,8 +60,11 @@ class CloseForm(forms.Form):
 
 
 class DayForm(forms.Form):
+    # A date picker sends and shows ISO dates, whatever the page's language.
     day = forms.DateField(
-        label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Day"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
     def clean_day(self):
