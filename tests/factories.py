@@ -7,10 +7,12 @@ import factory
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from oscar.test import factories as oscar_factories
+from wagtail.models import GroupPagePermission
 
 from catalog.models import Certification, Cooperative, Region
 from shop.partner.models import Partner
 from shop.roles import roles
+from shop.roles.services import roles_sync
 
 
 class CooperativeFactory(factory.django.DjangoModelFactory):
@@ -102,13 +104,28 @@ class CustomerFactory(oscar_factories.UserFactory):
     password = factory.PostGenerationMethodCall("set_password", "terroir-client")
 
 
+def _role_group(name):
+    """The role's group as shop.roles defines it.
+
+    A transactional test elsewhere in the session may have flushed the groups
+    (or the Wagtail root page their page permissions hang on): put them back.
+    """
+    group = Group.objects.filter(name=name).first()
+    if group is None or (
+        name == roles.OFFICE_STAFF
+        and not GroupPagePermission.objects.filter(group=group).exists()
+    ):
+        group = roles_sync()[name]
+    return group
+
+
 def _join(user, group_name):
-    user.groups.add(Group.objects.get(name=group_name))
+    user.groups.add(_role_group(group_name))
 
 
 class StoreStaffFactory(CustomerFactory):
     """A pilot-store employee ("Store staff" role), linked to a store (or
-    several: `store=[a, b]`), not office staff."""
+    several: `store=[a, b]`), not office staff; no page of Oscar's dashboard."""
 
     username = factory.Sequence(lambda n: f"store{n}")
     email = factory.Sequence(lambda n: f"store{n}@terroir.ma")
@@ -119,7 +136,6 @@ class StoreStaffFactory(CustomerFactory):
             stores = extracted if isinstance(extracted, list | tuple) else [extracted]
             for store in stores:
                 (store or PilotStoreFactory()).users.add(self)
-            _grant(self, ["partner.dashboard_access"])
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
@@ -141,7 +157,11 @@ class StoreManagerFactory(StoreStaffFactory):
 
 
 class OfficeStaffFactory(CustomerFactory):
-    """Office staff (password "terroir-office"): Oscar dashboard and Wagtail admin."""
+    """Office staff (password "terroir-office"): the "Office staff" role, i.e.
+    the whole Oscar dashboard, the Wagtail admin and every store's counter.
+
+    `permissions=[...]` makes a narrower staff user holding only those.
+    """
 
     username = factory.Sequence(lambda n: f"office{n}")
     email = factory.Sequence(lambda n: f"office{n}@terroir.ma")
@@ -150,14 +170,9 @@ class OfficeStaffFactory(CustomerFactory):
 
     @factory.post_generation
     def permissions(self, create, extracted, **kwargs):
-        if create:
-            _grant(
-                self,
-                extracted
-                or [
-                    "wagtailadmin.access_admin",
-                    "catalogue.view_product",
-                    "catalogue.add_product",
-                    "catalogue.change_product",
-                ],
-            )
+        if not create:
+            return
+        if extracted:
+            _grant(self, extracted)
+        else:
+            _join(self, roles.OFFICE_STAFF)
