@@ -2,6 +2,7 @@
 count and close; who may do which, and what staff read when refused."""
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -326,3 +327,93 @@ def test_the_drawer_reads_right_to_left_in_arabic(
     assert page.status_code == 200
     assert 'dir="rtl"' in page.text
     assert "css/counter-drawer.css" in page.text
+
+
+def _at_once(*actions):
+    """Run actions in threads released together; return their results in order."""
+    import threading
+
+    from django.db import connection
+
+    start = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            start.wait()
+            results[index] = action()
+        except DrawerRefused as refusal:
+            results[index] = refusal
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, action))
+        for index, action in enumerate(actions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_closing_at_once_close_it_once(
+    store_a, manager_a, office, english
+):
+    """Two closes at the same moment: one count is kept, the other is told
+    the drawer was already closed."""
+    session = drawer_session_open(
+        store=store_a, opening_float=Decimal("500.00"), by=manager_a
+    )
+
+    def close(user, counted):
+        return lambda: drawer_session_close(
+            session=session, counted_cash=Decimal(counted), note="", by=user
+        )
+
+    results = _at_once(close(manager_a, "500.00"), close(office, "490.00"))
+
+    refusals = [r for r in results if isinstance(r, DrawerRefused)]
+    (closed,) = [r for r in results if isinstance(r, DrawerSession)]
+    assert len(refusals) == 1
+    assert "already closed" in str(refusals[0])
+    session.refresh_from_db()
+    assert (session.counted_cash, session.closed_by) == (
+        closed.counted_cash,
+        closed.closed_by,
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_cash_taken_while_closing_is_counted_or_refused(store_a, manager_a, english):
+    """Cash in at the moment of closing either lands before the count (and is
+    in the expected cash) or is refused: it never slips past the count."""
+    session = drawer_session_open(
+        store=store_a, opening_float=Decimal("500.00"), by=manager_a
+    )
+    for _ in range(5):
+        cash_in = partial(
+            drawer_cash_in,
+            session=session,
+            amount=Decimal("10.00"),
+            reason="monnaie",
+            by=manager_a,
+        )
+        close = partial(
+            drawer_session_close,
+            session=session,
+            counted_cash=Decimal("0"),
+            by=manager_a,
+        )
+        results = _at_once(cash_in, close)
+        session.refresh_from_db()
+        assert session.expected_cash == drawer_cash_expected(session=session)
+        if isinstance(results[0], DrawerRefused):
+            assert "closed" in str(results[0])
+        session = drawer_session_open(
+            store=store_a, opening_float=Decimal("500.00"), by=manager_a
+        )
