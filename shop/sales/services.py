@@ -198,9 +198,9 @@ def _lines_source(basket, intent: OrderIntent) -> None:
     if store is not None:
         records = {
             record.product_id: record
-            for record in StockRecord.objects.select_related("partner").filter(
-                partner=store, product_id__in=[line.product_id for line in lines]
-            )
+            for record in StockRecord.objects.select_related(
+                "partner", "product__product_class", "product__parent__product_class"
+            ).filter(partner=store, product_id__in=[line.product_id for line in lines])
         }
         for line in lines:
             if line.product_id not in records:

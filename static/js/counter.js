@@ -59,7 +59,7 @@
         title.textContent = hit.title;
         var meta = document.createElement("span");
         meta.className = "counter-hit__meta";
-        meta.textContent = [hit.sku, hit.price ? hit.price + " " + hit.currency : ""].filter(Boolean).join(" · ");
+        meta.textContent = [hit.sku, hit.price ? money(parseFloat(hit.price), hit.currency) : ""].filter(Boolean).join(" · ");
         var stock = document.createElement("span");
         stock.className = "counter-hit__stock";
         stock.textContent = list.getAttribute("data-stock-label") ?
@@ -126,13 +126,21 @@
     var tendered = parseFloat((form.querySelector('input[name="cash_tendered"]') || {}).value || "");
     var due = method && method.value === "split" ? total - card : total;
     if (isNaN(tendered)) { output.textContent = "—"; return; }
-    var money = new Intl.NumberFormat(document.documentElement.lang || "fr", {
-      style: "currency", currency: "MAD"
-    });
-    output.textContent = tendered >= due ? money.format(tendered - due) : "−" + money.format(due - tendered);
+    output.textContent = tendered >= due ? money(tendered - due) : "−" + money(due - tendered);
+  }
+
+  document.documentElement.classList.replace("no-js", "js");
+
+  function money(value, currency) {
+    return new Intl.NumberFormat(document.documentElement.lang || "fr", {
+      style: "currency", currency: currency || "MAD"
+    }).format(value);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+      form.addEventListener("change", function () { form.requestSubmit(); });
+    });
     document.querySelectorAll("form[data-lookup]").forEach(lookup);
     document.querySelectorAll("form[data-fulfilment], form[data-payment]").forEach(showWhen);
     document.querySelectorAll("form[data-payment]").forEach(function (form) {

@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from search.services import index_rebuild
 from shop.instore.models import CounterSale
 from shop.instore.services import sales
 from shop.instore.services.drawer import drawer_session_open
@@ -86,11 +87,13 @@ def test_an_unknown_barcode_says_so(counter, store_a, argan_oil):
 
 
 def test_words_show_what_the_search_finds(counter, store_a, argan_oil, saffron):
-    """Typed words (not a code) list matching products with price and stock."""
+    """Typed words (not a code) list what the shop's search finds, typos
+    included, with price and stock."""
+    index_rebuild()
     sale, _ = new_sale(counter, store_a)
     response = counter.post(
         url("sale-add", store=store_a.code, pk=sale.pk),
-        {"code": "safran", "quantity": 1},
+        {"code": "safarn", "quantity": 1},
         follow=True,
     )
     page = text(response)

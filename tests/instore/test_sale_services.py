@@ -48,10 +48,12 @@ def test_a_take_away_sale_paid_in_cash(sale, staff_a, argan_oil, saffron, drawer
     assert order.origin.store == sale.store
     assert order.origin.placed_by == staff_a
     assert {line.partner_id for line in order.lines.all()} == {sale.store.pk}
-    assert sorted(line.stockrecord.num_allocated for line in order.lines.all()) == [
-        1,
-        2,
-    ]
+    # Taken away: off the shelf (5 − 2 argan oils, 10 − 1 saffron), none held.
+    levels = sorted(
+        (line.stockrecord.num_in_stock, line.stockrecord.num_allocated)
+        for line in order.lines.select_related("stockrecord")
+    )
+    assert levels == [(3, 0), (9, 0)]
     assert drawer_cash_expected(session=drawer) == Decimal("535.00")
     assert order.sources.get().amount_debited == Decimal("335.00")
 

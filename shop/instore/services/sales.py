@@ -21,6 +21,7 @@ from shop.instore.access import DISCOUNT_BEYOND_CAP
 from shop.instore.models import CashMovement, CounterSale, SaleLineDiscount
 from shop.instore.services.drawer import cash_movement_record, drawer_session_current
 from shop.instore.services.receipts import receipt_number_next
+from shop.partner.services import stock_consume_many
 from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
 from shop.payments.services import EventKind, payment_event_record
@@ -549,6 +550,11 @@ def sale_place(*, sale: CounterSale, payment: CounterPayment, by):
         if split.cash and session is None:
             raise SaleRefused(_("Open the cash drawer before taking cash."))
         order = _order_place(sale, priced, payment, split, total, by)
+        if sale.fulfilment == Fulfilment.TAKE_AWAY:
+            # Handed over now: the units leave the shelf, not only its free stock.
+            stock_consume_many(
+                allocations=[(line.stockrecord, line.quantity) for line in priced.lines]
+            )
         _paid_record(order, payment, split)
         _discounts_link(priced, order)
         sale.status = Status.PLACED
