@@ -16,7 +16,7 @@ from tests.factories import ProductFactory, StockRecordFactory
 pytestmark = pytest.mark.django_db
 
 LOOKUP_BUDGET = 11
-ADD_LINE_BUDGET = 28
+ADD_LINE_BUDGET = 30
 PLACE_ORDER_BUDGET = 90
 
 
