@@ -1,0 +1,200 @@
+"""Overrides oscar.apps.dashboard.orders.views: cancelling is one service, and
+staff see where an order comes from.
+
+Oscar's status change only writes the status: "Cancelled" left the stock
+allocated and the card payment held or captured. Here "Cancelled" (from the
+order page or the list) goes through shop.payments.services.order_cancel,
+which releases the stock and cancels or refunds the card payment; its refusal
+is what staff read. Lines are not cancelled one by one (no partial release or
+refund behind it): the line dropdown no longer offers it.
+
+The list filters by channel and store, and the order page shows the origin
+(shop.sales.models.OrderOrigin).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from oscar.apps.dashboard.orders import views
+from oscar.apps.payment.exceptions import PaymentError
+from oscar.core.loading import get_model
+
+from shop.dashboard.orders.forms import OrderSearchForm
+from shop.payments.services import CANCELLED, PaymentActionRefused, order_cancel
+from shop.sales.models import OrderOrigin
+
+OrderNote = get_model("order", "OrderNote")
+
+
+def _may_cancel(user) -> bool:
+    # The same rights as the payment actions (shop.payments.dashboard).
+    return user.is_staff and user.has_perm("order.change_order")
+
+
+def _cancel(request, order) -> None:
+    """Cancel an order through the payments service and tell staff the outcome."""
+    if not _may_cancel(request.user):
+        raise PermissionDenied
+    old_status = order.status
+    try:
+        order_cancel(order=order)
+    except PaymentActionRefused as refusal:
+        messages.error(
+            request,
+            _("Order %(number)s: %(reason)s")
+            % {"number": order.number, "reason": refusal},
+        )
+        return
+    except PaymentError as error:
+        messages.error(
+            request,
+            _("Order %(number)s: Stripe refused the request: %(error)s")
+            % {"number": order.number, "error": error},
+        )
+        return
+    messages.success(
+        request,
+        _("Order %(number)s cancelled, stock released.") % {"number": order.number},
+    )
+    order.notes.create(
+        user=request.user,
+        note_type=OrderNote.SYSTEM,
+        message=_("Order status changed from '%(old_status)s' to '%(new_status)s'")
+        % {"old_status": old_status, "new_status": CANCELLED},
+    )
+
+
+def _statuses_offered(statuses, user) -> list[str]:
+    return [s for s in statuses if s != CANCELLED or _may_cancel(user)]
+
+
+class OrderListView(views.OrderListView):
+    form_class = OrderSearchForm
+    CSV_COLUMNS = {
+        **views.OrderListView.CSV_COLUMNS,
+        "channel": gettext_lazy("Channel"),
+        "store": gettext_lazy("Store"),
+    }
+
+    def get_queryset(self):
+        self.base_queryset = self.base_queryset.select_related(
+            "origin", "origin__store"
+        )
+        queryset = super().get_queryset()
+        if not self.form.is_valid():
+            return queryset
+        data = self.form.cleaned_data
+        if data["channel"]:
+            queryset = queryset.filter(origin__channel=data["channel"])
+        if data["store"]:
+            queryset = queryset.filter(origin__store=data["store"])
+        return queryset
+
+    def get_search_filter_descriptions(self):
+        descriptions = super().get_search_filter_descriptions()
+        data = getattr(self.form, "cleaned_data", None) or {}
+        if data.get("channel"):
+            descriptions.append(
+                _("Channel is %(channel)s")
+                % {
+                    "channel": dict(self.form.fields["channel"].choices)[
+                        data["channel"]
+                    ]
+                }
+            )
+        if data.get("store"):
+            descriptions.append(_("Store is %(store)s") % {"store": data["store"].name})
+        return descriptions
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["order_statuses"] = _statuses_offered(
+            ctx["order_statuses"], self.request.user
+        )
+        return ctx
+
+    def get_row_values(self, order):
+        row = super().get_row_values(order)
+        origin = _origin_of(order)
+        if origin is not None:
+            row["channel"] = origin.get_channel_display()
+            row["store"] = origin.store.name if origin.store else ""
+        return row
+
+    def change_order_status(self, request, order):
+        new_status = request.POST.get("new_status", "").strip()
+        if new_status == CANCELLED and new_status in order.available_statuses():
+            _cancel(request, order)
+            return
+        if "new_status" not in request.POST:
+            messages.error(request, _("Choose the new status."))
+            return
+        super().change_order_status(request, order)
+
+
+def _origin_of(order) -> OrderOrigin | None:
+    try:
+        return order.origin
+    except OrderOrigin.DoesNotExist:
+        return None
+
+
+class OrderDetailView(views.OrderDetailView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["origin"] = (
+            OrderOrigin.objects.select_related("store", "placed_by", "agent")
+            .filter(order=self.object)
+            .first()
+        )
+        ctx["line_statuses"] = [s for s in ctx["line_statuses"] if s != CANCELLED]
+        return ctx
+
+    def get_order_status_form(self):
+        form = super().get_order_status_form()
+        field = form.fields["new_status"]
+        offered = _statuses_offered(
+            [value for value, _label in field.choices], self.request.user
+        )
+        field.choices = [
+            (value, label) for value, label in field.choices if value in offered
+        ]
+        return form
+
+    def change_order_status(self, request, order):
+        if request.POST.get("new_status") == CANCELLED:
+            if CANCELLED not in order.available_statuses():
+                return self.reload_page(
+                    error=_("This order can no longer be cancelled.")
+                )
+            _cancel(request, order)
+            return self.reload_page()
+        return super().change_order_status(request, order)
+
+    def handle_line_action(self, request, order, action):
+        for line_id in request.POST.getlist("selected_line"):
+            if not request.POST.get(f"selected_line_qty_{line_id}", "").isdigit():
+                return self.reload_page(
+                    error=_("Enter the quantity of each selected line.")
+                )
+        return super().handle_line_action(request, order, action)
+
+    def change_line_statuses(self, request, order, lines, quantities):
+        new_status = request.POST.get("new_status", "").strip()
+        if new_status == CANCELLED:
+            return self.reload_page(
+                error=_(
+                    "Lines are not cancelled one by one: cancel the whole order "
+                    "(its stock is released and its payment given back), or "
+                    "refund part of a card payment."
+                )
+            )
+        if not new_status:
+            return self.reload_page(error=_("Choose the new status."))
+        return super().change_line_statuses(request, order, lines, quantities)
+
+    def create_shipping_event(self, request, order, lines, quantities):
+        if not request.POST.get("shipping_event_type"):
+            return self.reload_page(error=_("Choose the shipping event type."))
+        return super().create_shipping_event(request, order, lines, quantities)
