@@ -15,19 +15,12 @@ from pathlib import Path
 
 import yaml
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management.base import CommandError, OutputWrapper
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
-from wagtail.models import (
-    Collection,
-    GroupCollectionPermission,
-    GroupPagePermission,
-    Page,
-)
 
 from catalog import services
 from catalog.imports import catalogue_import
@@ -42,33 +35,19 @@ from catalog.models import (
 )
 from cms.demo import build_demo_pages
 from shop.partner.models import Partner, StockRecord
+from shop.roles import roles
+from shop.roles.services import roles_sync
 
 SOURCES = Path(__file__).resolve().parent
+# users.yaml's roles; the groups are defined in shop.roles.
+DEMO_ROLES = {
+    "office_staff": roles.OFFICE_STAFF,
+    "store_staff": roles.STORE_STAFF,
+    "store_manager": roles.STORE_MANAGER,
+    "customer": None,
+}
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 IMAGE_SIZE = 600
-OFFICE_STAFF_GROUP = "Office staff"
-STORE_STAFF_GROUP = "Store staff"
-# Model permissions the office needs in the Oscar dashboard, Django admin and
-# Wagtail admin; pages, images and documents also need the tree/collection
-# permissions granted in _office_staff_group().
-OFFICE_PERMISSION_APPS = (
-    "catalogue",
-    "partner",
-    "cms",
-    "wagtailimages",
-    "wagtaildocs",
-    "wagtailredirects",
-)
-PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "delete_page")
-COLLECTION_PERMISSIONS = {
-    "wagtailimages": ("add_image", "change_image", "choose_image", "delete_image"),
-    "wagtaildocs": (
-        "add_document",
-        "change_document",
-        "choose_document",
-        "delete_document",
-    ),
-}
 
 
 def _source(name: str):
@@ -327,22 +306,26 @@ def _image_bytes(title: str, family: str) -> bytes:
 
 def _load_users(stdout):
     step = _Step(stdout, _("Demo users"))
-    groups = {
-        "office_staff": _office_staff_group(),
-        "store_staff": Group.objects.get_or_create(name=STORE_STAFF_GROUP)[0],
-    }
+    # The role groups exist after every migrate; building them again here
+    # keeps the demo right on a database migrated before a role changed.
+    groups = roles_sync()
     for entry in _source("users.yaml"):
+        role = DEMO_ROLES[entry["role"]]
         user, outcome = _user_upsert(
             email=entry["email"],
             password=entry["password"],
             first_name=entry["first_name"],
             last_name=entry["last_name"],
-            is_staff=entry["role"] == "office_staff",
+            is_staff=role == roles.OFFICE_STAFF,
         )
-        if entry["role"] in groups:
-            user.groups.add(groups[entry["role"]])
-        if "store" in entry:
-            Partner.objects.get(code=entry["store"]).users.add(user)
+        if role is not None:
+            user.groups.add(groups[role])  # nothing happens when already in
+        codes = entry.get("stores", ())
+        stores = list(Partner.objects.filter(code__in=codes))
+        if len(stores) != len(codes):
+            raise CommandError(f"users.yaml, {entry['email']}: unknown store")
+        for store in stores:
+            store.users.add(user)  # nothing happens when already linked
         step.add(outcome)
     step.done()
 
@@ -367,37 +350,6 @@ def _user_upsert(*, email, password, first_name, last_name, is_staff):
         user.save()
         return user, services.Outcome.UPDATED
     return user, services.Outcome.UNCHANGED
-
-
-def _office_staff_group() -> Group:
-    """The office role: Oscar dashboard (with is_staff) and Wagtail admin."""
-    group, _created = Group.objects.get_or_create(name=OFFICE_STAFF_GROUP)
-    group.permissions.add(
-        *Permission.objects.filter(
-            Q(content_type__app_label__in=OFFICE_PERMISSION_APPS)
-            | Q(content_type__app_label="wagtailadmin", codename="access_admin")
-        )
-    )
-    root_page = Page.get_first_root_node()
-    for codename in PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=group,
-            page=root_page,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
-        )
-    root_collection = Collection.get_first_root_node()
-    for app_label, codenames in COLLECTION_PERMISSIONS.items():
-        for codename in codenames:
-            GroupCollectionPermission.objects.get_or_create(
-                group=group,
-                collection=root_collection,
-                permission=Permission.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                ),
-            )
-    return group
 
 
 def _build_cms_pages(stdout):

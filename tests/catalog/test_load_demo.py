@@ -4,7 +4,7 @@ import io
 import re
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -46,7 +46,7 @@ def test_a_second_load_changes_nothing(demo):
     assert first["counts"] == second["counts"]
     assert "Products (products.csv): 184 (184 created)" in first["output"]
     assert "Products (products.csv): 184 (184 unchanged)" in second["output"]
-    assert "Demo users: 4 (4 unchanged)" in second["output"]
+    assert "Demo users: 6 (6 unchanged)" in second["output"]
     steps = re.findall(r"^  (.+): \d+ \((.+)\) in ", second["output"], re.MULTILINE)
     assert len(steps) == 8
     assert all(re.fullmatch(r"\d+ unchanged", outcomes) for _, outcomes in steps), steps
@@ -137,11 +137,41 @@ def test_office_staff_reach_the_dashboard_and_the_wagtail_admin(demo, client):
 
 
 def test_store_staff_belong_to_their_store_but_not_to_the_office(demo, client):
-    """Store staff are linked to their own store and refused by the dashboard."""
+    """Store staff are linked to their own store and refused by the dashboard,
+    with the way back to their counter."""
     casablanca = Partner.objects.get(code="boutique-casablanca")
-    assert [u.email for u in casablanca.users.all()] == ["casablanca@terroir.ma"]
+    assert {u.email for u in casablanca.users.all()} == {
+        "casablanca@terroir.ma",
+        "gerant.casablanca@terroir.ma",
+        "renfort@terroir.ma",
+    }
     client.login(username="casablanca@terroir.ma", password="terroir-store")
-    assert client.get(reverse("dashboard:index")).status_code == 403
+    refused = client.get(reverse("dashboard:index"))
+    assert refused.status_code == 403
+    assert f'href="{reverse("instore:landing")}"' in refused.content.decode()
+    assert client.get(reverse("instore:landing")).url == reverse(
+        "instore:counter", kwargs={"store": "boutique-casablanca"}
+    )
     wagtail = client.get("/cms/")
     assert wagtail.status_code == 302
     assert wagtail.url.startswith("/cms/login/")
+
+
+def test_the_demo_has_each_role(demo, client):
+    """Office staff, store staff and a store manager are in their role groups;
+    the relief staff member of both stores picks a store."""
+    from shop.roles import roles
+    from shop.roles.selectors import user_role_get
+
+    users = {u.email: u for u in get_user_model().objects.all()}
+    assert user_role_get(user=users["office@terroir.ma"]) == roles.OFFICE_STAFF
+    assert user_role_get(user=users["marrakech@terroir.ma"]) == roles.STORE_STAFF
+    assert (
+        user_role_get(user=users["gerant.casablanca@terroir.ma"]) == roles.STORE_MANAGER
+    )
+    assert user_role_get(user=users["client@terroir.ma"]) is None
+    client.login(username="renfort@terroir.ma", password="terroir-store")
+    picker = client.get(reverse("instore:landing"))
+    assert picker.status_code == 200
+    assert "Boutique Terroir Casablanca" in picker.content.decode()
+    assert "Boutique Terroir Marrakech" in picker.content.decode()

@@ -15,9 +15,15 @@ from shop.payments import local_stripe
 from shop.payments.webhooks import HANDLED_TYPES
 
 DEMO_LOGINS = [
-    ("office staff (dashboard + Wagtail admin)", "office@terroir.ma", "terroir-office"),
-    ("store staff, Casablanca", "casablanca@terroir.ma", "terroir-store"),
-    ("store staff, Marrakech", "marrakech@terroir.ma", "terroir-store"),
+    (
+        "office staff (dashboard, Wagtail, every counter)",
+        "office@terroir.ma",
+        "terroir-office",
+    ),
+    ("store staff, Casablanca (counter)", "casablanca@terroir.ma", "terroir-store"),
+    ("store staff, Marrakech (counter)", "marrakech@terroir.ma", "terroir-store"),
+    ("store manager, Casablanca", "gerant.casablanca@terroir.ma", "terroir-manager"),
+    ("store staff of both stores", "renfort@terroir.ma", "terroir-store"),
     ("customer", "client@terroir.ma", "terroir-client"),
 ]
 
@@ -95,6 +101,7 @@ class Command(BaseCommand):
             f"  Storefront        {base}/fr/   (also /ar/ and /en/)",
             f"  Shop catalogue    {base}/fr/shop/",
             f"  Oscar dashboard   {base}/fr/shop/dashboard/",
+            f"  Store counter     {base}/fr/store/",
             f"  Wagtail admin     {base}/cms/",
             f"  Health            {base}/healthz",
             f"  Search engine     {env.get('ELASTICSEARCH_URL')}",
