@@ -53,7 +53,7 @@ def test_office_staff_open_a_pilot_store(office, client):
     page = text(response)
     assert "Partner 'Boutique Rabat' was created successfully." in page
     assert 'id="store-setup"' in page
-    assert "add a “Store page” under the store locator" in page
+    assert "add a “Store page” under the store index" in page
     assert reverse("admin:partner_partner_change", args=[store.pk]) in page
     listing = text(client.get(reverse("dashboard:partner-list")))
     assert "Pilot store" in listing
