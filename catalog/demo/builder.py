@@ -89,6 +89,7 @@ def demo_load(*, stdout: OutputWrapper) -> None:
     _load_images(stdout)
     _load_users(stdout)
     _build_cms_pages(stdout)
+    _load_counter_sales(stdout)
 
 
 def demo_counts() -> dict[str, int]:
@@ -350,6 +351,13 @@ def _user_upsert(*, email, password, first_name, last_name, is_staff):
         user.save()
         return user, services.Outcome.UPDATED
     return user, services.Outcome.UNCHANGED
+
+
+def _load_counter_sales(stdout):
+    """Open the pilot stores' drawers, with sales done and parked at the counter."""
+    from shop.instore.demo import counter_demo_load
+
+    counter_demo_load(stdout=stdout)
 
 
 def _build_cms_pages(stdout):
