@@ -208,12 +208,21 @@ def _load_store_assortments(stdout):
             root = Category.objects.get(depth=1, name=name)
             in_categories |= Q(categories__path__startswith=root.path)
         products = Product.objects.filter(in_categories).distinct().order_by("upc")
+        # The shelf is filled once; later loads leave what the store has sold,
+        # taken back or received since (the counter's demo sales included).
+        shelf = dict(
+            StockRecord.objects.filter(partner=store).values_list(
+                "product_id", "num_in_stock"
+            )
+        )
         for product in list(products)[:: entry["every"]]:
             _record, outcome = services.stockrecord_upsert(
                 product=product,
                 partner=store,
                 price=warehouse_prices[product.pk],
-                num_in_stock=4 + zlib.crc32(product.upc.encode()) % 27,
+                num_in_stock=shelf.get(
+                    product.pk, 4 + zlib.crc32(product.upc.encode()) % 27
+                ),
             )
             step.add(outcome)
     step.done()
