@@ -3,10 +3,13 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch, Q
 
 from catalog.models import Product
 from search.selectors import ranked_product_ids_get
+from shop.cache import catalogue_cache_key
 from shop.instore.models import CounterSale
 from shop.partner.models import StockRecord
 from shop.partner.strategy import Selector
@@ -51,10 +54,27 @@ def _sellable():
 
 def counter_lookup(*, store, text: str, limit: int = LOOKUP_LIMIT) -> Lookup:
     """Find products for a store's counter: exactly by barcode (UPC) or SKU, else
-    as the shop's search ranks them (typos, synonyms, Arabic)."""
+    as the shop's search ranks them (typos, synonyms, Arabic).
+
+    Answers are kept per store and text until the catalogue changes (any price
+    or stock change moves its version), so staff typing the same name again,
+    or a colleague at the next till, get it without asking the engine.
+    """
     text = " ".join(text.split())[:100]
     if not text:
         return Lookup(text=text, hits=[])
+    key = catalogue_cache_key(
+        "counter-lookup", text.casefold(), limit, sales_context=in_store(store)
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _lookup(store, text, limit)
+        if not found.degraded:
+            cache.set(key, found, settings.CATALOGUE_CACHE_SECONDS)
+    return found
+
+
+def _lookup(store, text: str, limit: int) -> Lookup:
     exact = list(
         _sellable()
         .filter(
@@ -82,12 +102,16 @@ def counter_lookup(*, store, text: str, limit: int = LOOKUP_LIMIT) -> Lookup:
 
 
 def _hits(store, product_ids: list[int]) -> list[LookupHit]:
+    # No ORDER BY (the ids give the order): compiling Oscar's default ordering
+    # cost more CPU than the query.
+    records = StockRecord.objects.select_related("partner").order_by()
     products = {
         product.pk: product
         for product in _sellable()
         .filter(pk__in=product_ids)
         .select_related("product_class", "parent__product_class")
-        .prefetch_related("stockrecords__partner")
+        .prefetch_related(Prefetch("stockrecords", queryset=records))
+        .order_by()
     }
     strategy = Selector().strategy(context=in_store(store))
     hits = []

@@ -50,7 +50,12 @@ TARGETS = {
     "store": (300, 50),
     "autocomplete": (500, 20),
     "basket-add": (150, 80),
+    # Issue 11: a pilot store's counter (signed-in store staff).
+    "counter-lookup": (300, 50),
+    "counter-add": (150, 80),
 }
+COUNTER_STAFF = ("casablanca@terroir.ma", "terroir-store")
+COUNTER_STORE = "boutique-casablanca"
 PRODUCT_LINK = re.compile(r'href="(/fr/shop/catalogue/[^"/]+_\d+/)"')
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SESSIONS = 8
@@ -63,8 +68,10 @@ class Target:
     check: object = None  # callable(body) -> error message or None
     method: str = "GET"
     note: str = ""
-    sessions: list = field(default_factory=list)
+    sessions: list = field(default_factory=list)  # (Cookie, CSRF token[, path])
     body: str = ""
+    codes: list = field(default_factory=list)  # cycled through {code} in the body
+    staff: str = ""  # the email of the signed-in staff member it runs as
 
 
 @dataclass
@@ -391,7 +398,95 @@ def discover_targets(base_url: str) -> list[Target]:
             )
         add = reverse("basket:add", kwargs={"pk": product.pk})
         targets.append(basket_target(base_url, add, product))
+        targets.extend(counter_targets(base_url))
     return targets
+
+
+def _staff_session(base_url: str) -> tuple[str, str] | None:
+    """Sign in as the demo's Casablanca store staff; return (Cookie, CSRF token)."""
+    from django.urls import reverse
+
+    login = reverse("customer:login")
+    status, cookies, body = request("GET", base_url, login)
+    token = CSRF_FIELD.search(body)
+    if status != 200 or not token:
+        return None
+    email, password = COUNTER_STAFF
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token.group(1),
+            "login-username": email,
+            "login-password": password,
+            "login_submit": "1",
+        }
+    )
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    status, signed_in, _ = request(
+        "POST",
+        base_url,
+        login,
+        {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        form,
+    )
+    if status != 302 or "sessionid" not in signed_in:
+        return None
+    cookies.update({k: v for k, v in signed_in.items() if k != "messages"})
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    # Signing in rotates the CSRF secret: take a token from a page of the counter.
+    parked = reverse("instore:parked", kwargs={"store": COUNTER_STORE})
+    status, _, body = request("GET", base_url, parked, {"Cookie": cookie})
+    token = CSRF_FIELD.search(body)
+    if status != 200 or not token:
+        return None
+    return cookie, token.group(1)
+
+
+def counter_targets(base_url: str) -> list[Target]:
+    """The counter's lookup (as staff type) and add-line, each connection with
+    its own signed-in staff session and, for adding, its own sale."""
+    from django.urls import reverse
+    from oscar.core.loading import get_model
+
+    lookup = Target(
+        "counter-lookup",
+        reverse("instore:lookup", kwargs={"store": COUNTER_STORE}) + "?q=huile+argan",
+    )
+    add = Target("counter-add", None, method="POST")
+    codes = list(
+        get_model("catalogue", "Product")
+        .objects.filter(upc__startswith="BENCH-", stockrecords__num_in_stock=100_000)
+        .order_by("pk")
+        .values_list("upc", flat=True)[:40]
+    )
+    new_sale = reverse("instore:sale-new", kwargs={"store": COUNTER_STORE})
+    for _ in range(SESSIONS):
+        session = _staff_session(base_url)
+        if session is None:
+            lookup.note = add.note = "the demo's store staff cannot sign in"
+            return [lookup, add]
+        cookie, token = session
+        lookup.sessions.append((cookie, token, lookup.path))
+        status, _, _ = request(
+            "POST",
+            base_url,
+            new_sale,
+            {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+            f"csrfmiddlewaretoken={token}",
+        )
+        sale = get_model("instore", "CounterSale").objects.order_by("-pk").first()
+        if status != 302 or sale is None:
+            add.note = f"starting a sale answered {status}"
+            return [lookup, add]
+        add.path = reverse(
+            "instore:sale-add", kwargs={"store": COUNTER_STORE, "pk": sale.pk}
+        )
+        add.sessions.append((cookie, token, add.path))
+    lookup.staff = add.staff = COUNTER_STAFF[0]
+    lookup.codes = add.codes = codes
+    lookup.check = lambda body: None if '"hits": [{' in body else "no product found"
+    add.body = "csrfmiddlewaretoken={token}&code={code}&quantity=1"
+    add.check = lambda body: None
+    return [lookup, add]
 
 
 def basket_target(base_url: str, add_path: str, product) -> Target:
@@ -452,16 +547,25 @@ def count_queries(target: Target) -> tuple[int, int | None]:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
+    form = {"quantity": 1}
+    if target.staff:
+        from django.contrib.auth import get_user_model
+
+        client.force_login(get_user_model().objects.get(email=target.staff))
+        form["code"] = target.codes[0]
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             if target.method == "POST":
-                client.post(target.path, {"quantity": 1})
+                client.post(target.path, form)
             else:
                 client.get(target.path)
         return len(queries)
 
     if target.method == "POST":
+        count()
+        return count(), None
+    if target.staff:
         count()
         return count(), None
     with override_settings(PAGE_CACHE_SECONDS=0):
@@ -477,7 +581,10 @@ def count_queries(target: Target) -> tuple[int, int | None]:
 def check_content(base_url: str, target: Target) -> str | None:
     if target.method == "POST":
         return target.note or None
-    status, _, body = request("GET", base_url, target.path)
+    if target.check is None:
+        return target.note or "not set up"
+    headers = {"Cookie": target.sessions[0][0]} if target.sessions else {}
+    status, _, body = request("GET", base_url, target.path, headers)
     if status != 200:
         return f"answered {status}"
     return target.check(body)
@@ -515,8 +622,10 @@ def check_static(base_url: str) -> dict:
 def run_wrk(base_url: str, target: Target, seconds: int) -> dict:
     env = dict(os.environ)
     if target.sessions:
-        env["BENCH_SESSIONS"] = "\n".join(f"{c}\t{t}" for c, t in target.sessions)
+        env["BENCH_SESSIONS"] = "\n".join("\t".join(s) for s in target.sessions)
         env["BENCH_POST_BODY"] = target.body
+        env["BENCH_METHOD"] = target.method
+        env["BENCH_CODES"] = "\n".join(target.codes)
     completed = subprocess.run(  # noqa: S603
         [
             shutil.which("wrk") or "wrk",

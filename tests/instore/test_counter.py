@@ -240,3 +240,25 @@ def test_parked_sales_are_resumed_by_colleagues_only(
     sale.refresh_from_db()
     assert sale.status == CounterSale.Status.OPEN
     assert sale.updated_by == colleague
+
+
+def test_the_lookup_follows_stock_sold_since(
+    counter, store_a, staff_a, argan_oil, drawer, committed
+):
+    """A lookup asked again after a sale shows the shelf's new count."""
+
+    def shelf():
+        response = counter.get(url("lookup", store=store_a.code), {"q": argan_oil.upc})
+        return response.json()["hits"][0]["shelf"]
+
+    assert shelf() == 5
+    sale = sales.sale_open(store=store_a, by=staff_a)
+    sales.sale_line_add(sale=sale, product=argan_oil, quantity=2, by=staff_a)
+    committed(
+        lambda: sales.sale_place(
+            sale=sale,
+            payment=sales.CounterPayment("cash", cash_tendered=Decimal("240")),
+            by=staff_a,
+        )
+    )
+    assert shelf() == 3
