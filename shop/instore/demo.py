@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shop.instore.models import CounterSale
 from shop.instore.services import sales
@@ -88,7 +88,11 @@ def counter_demo_load(*, stdout) -> None:
                 made += 1
     stdout.write(
         "  "
-        + _("Counter sales: %(count)d created; every store's drawer is open.")
+        + ngettext(
+            "Counter sales: %(count)d created; every store's drawer is open.",
+            "Counter sales: %(count)d created; every store's drawer is open.",
+            made,
+        )
         % {"count": made}
     )
 

@@ -144,11 +144,12 @@ def _hits(store, product_ids: list[int]) -> list[LookupHit]:
 
 def sale_get(*, store, pk: int) -> CounterSale | None:
     """A sale of this store (None for another store's: staff see only their own)."""
-    return (
-        CounterSale.objects.select_related("customer", "opened_by", "updated_by")
-        .filter(store=store, pk=pk)
-        .first()
-    )
+    try:
+        return CounterSale.objects.select_related(
+            "customer", "opened_by", "updated_by"
+        ).get(store=store, pk=pk)
+    except CounterSale.DoesNotExist:
+        return None
 
 
 def sale_current_get(*, store, user) -> CounterSale | None:

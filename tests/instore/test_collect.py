@@ -196,7 +196,8 @@ def test_an_online_order_is_prepared_emailed_and_handed_over_for_cash(
     movement = CashMovement.objects.get()
     assert movement.kind == CashMovement.Kind.SALE
     assert movement.sale is None
-    assert movement.reason == f"Click & collect {order.number}"
+    # Written once, in the shop's default language (French).
+    assert movement.reason == f"Retrait en boutique {order.number}"
     shelf = store_a.stockrecords.get()
     assert (shelf.num_in_stock, shelf.num_allocated) == (3, 0)
     assert order.number not in text(staff.get(url("instore:collect-queue", store_a)))
@@ -275,7 +276,7 @@ def test_a_card_terminal_payment_at_pickup_needs_its_slip_number(
         "778812",
     )
     assert not CashMovement.objects.exists()
-    assert "slip 778812" in order.notes.get(message__startswith="Handed").message
+    assert "ticket 778812" in order.notes.get(message__startswith="Remise").message
 
 
 def test_an_order_paid_by_card_online_is_just_handed_over(

@@ -98,7 +98,7 @@ def test_goods_received_are_added_and_logged(store_a, staff_a, shelf):
     assert entry.content_type == ContentType.objects.get_for_model(StockRecord)
     assert entry.object_id == str(record.pk)
     assert entry.get_change_message() == (
-        "Received 12 units at Boutique Casablanca (5 → 17 in stock): BL 2024-118"
+        "12 unités reçues à Boutique Casablanca (5 → 17 en stock) : BL 2024-118"
     )
 
 

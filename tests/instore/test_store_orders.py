@@ -172,7 +172,11 @@ def test_the_order_page_shows_lines_totals_payment_and_history(
     assert "Collected at a store" in page
     assert "Ready for collection" in page
     assert "Complete" in page
-    assert "Handed over at Boutique Casablanca; 240.00 MAD paid in cash." in page
+    # Notes are written once, in the shop's default language (French).
+    assert (
+        "Remise au client à Boutique Casablanca ; paiement de 240.00 MAD en espèces."
+        in page
+    )
     assert "Youssef" in page  # the staff member who acted
     assert "salma@example.ma" in page
     assert "+212612345678" in page

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from oscar.core.loading import get_model
 
 from shop.instore.models import CashMovement
@@ -77,7 +77,7 @@ class Handover:
 def _stored(message, **params) -> str:
     """Notes and log messages are written once, in the shop's default language."""
     with translation.override(settings.LANGUAGE_CODE):
-        return str(message) % params
+        return str(message % params)
 
 
 def _locked(order, store):
@@ -330,9 +330,12 @@ def shelf_stock_receive(*, store, stockrecord, quantity: int, note: str, by):
             queryset=[record],
             action_flag=CHANGE,
             change_message=_stored(
-                gettext_lazy(
+                ngettext_lazy(
+                    "Received %(quantity)d unit at %(store)s (%(before)d → "
+                    "%(after)d in stock): %(note)s",
                     "Received %(quantity)d units at %(store)s (%(before)d → "
-                    "%(after)d in stock): %(note)s"
+                    "%(after)d in stock): %(note)s",
+                    "quantity",
                 ),
                 quantity=quantity,
                 store=store.name,

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from oscar.core.loading import get_class, get_model
 
 from shop.instore.access import DISCOUNT_BEYOND_CAP
@@ -202,9 +203,11 @@ def sale_line_add(*, sale: CounterSale, product, quantity: int, by) -> None:
                 _("“%(title)s” is not for sale: no shelf or warehouse holds it.")
                 % {"title": product.get_title()}
             )
-        line = basket.lines.filter(
-            product=product, stockrecord=info.stockrecord
-        ).first()
+        line = (
+            basket.lines.filter(product=product, stockrecord=info.stockrecord)
+            .order_by()
+            .first()
+        )
         total = quantity + (line.quantity if line else 0)
         _quantity_check(total)
         if line is not None:
@@ -384,7 +387,11 @@ def sale_fulfilment_set(
             raise SaleRefused(_("Choose a pickup date from today on."))
         if pickup_date > today + datetime.timedelta(days=MAX_PICKUP_DAYS):
             raise SaleRefused(
-                _("A reservation is kept at most %(days)d days.")
+                ngettext(
+                    "A reservation is kept at most %(days)d day.",
+                    "A reservation is kept at most %(days)d days.",
+                    MAX_PICKUP_DAYS,
+                )
                 % {"days": MAX_PICKUP_DAYS}
             )
     if fulfilment == Fulfilment.DELIVERY and not address:
@@ -658,9 +665,12 @@ def _shelf_check(sale, priced: PricedSale) -> None:
         left = max(free.get(line.product_id, 0), 0)
         if wanted[line.product_id] > left:
             raise SaleRefused(
-                _(
+                ngettext(
                     "Only %(left)d of “%(title)s” on this store's shelf: lower the "
-                    "quantity or have it delivered from the warehouse."
+                    "quantity or have it delivered from the warehouse.",
+                    "Only %(left)d of “%(title)s” on this store's shelf: lower the "
+                    "quantity or have it delivered from the warehouse.",
+                    left,
                 )
                 % {"left": left, "title": line.product.get_title()}
             )
