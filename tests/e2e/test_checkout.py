@@ -95,7 +95,12 @@ def test_card_then_cash_on_delivery_checkout(
 
     from oscar.apps.order.models import Order
 
-    methods = sorted(Order.objects.values_list("checkout_payment__method", flat=True))
+    # The demo data also holds the pilot stores' counter sales.
+    methods = sorted(
+        Order.objects.filter(origin__channel="online").values_list(
+            "checkout_payment__method", flat=True
+        )
+    )
     assert methods == ["card", "cash_on_delivery"]
 
 
