@@ -635,16 +635,30 @@ def _placement_check(sale, priced: PricedSale, payment: CounterPayment) -> None:
         raise SaleRefused(
             _("Name the customer first: we contact them about their order.")
         )
-    if payment.method == Method.CASH_ON_DELIVERY:
-        if sale.fulfilment != Fulfilment.DELIVERY:
-            raise SaleRefused(
-                _("Pay on delivery is only for goods delivered to an address.")
-            )
-        if priced.total > settings.COD_MAX_AMOUNT:
-            raise SaleRefused(
-                _("Pay on delivery is limited to %(cap)s.")
-                % {"cap": settings.COD_MAX_AMOUNT}
-            )
+    option = next(
+        (o for o in payment_options_for(priced=priced) if o.code == payment.method),
+        None,
+    )
+    if option is None:
+        raise SaleRefused(_("Choose how the customer pays."))
+    if not option.available:
+        raise SaleRefused(option.reason)
+
+
+def payment_options_for(*, priced: PricedSale) -> list:
+    """The counter's payment methods for this sale, each available or not, and why
+    (the same rules as every channel: shop.checkout.selectors)."""
+    from shop.checkout.selectors import payment_options_get
+
+    if priced.delivery_method is None:
+        return []
+    return payment_options_get(
+        context=in_store(priced.sale.store),
+        shipping_method=priced.delivery_method,
+        country_code=priced.sale.delivery_address.get("country_id", "MA"),
+        total=priced.total,
+        currency_code=priced.basket.currency,
+    )
 
 
 def _shelf_check(sale, priced: PricedSale) -> None:

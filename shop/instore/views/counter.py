@@ -142,6 +142,7 @@ class SaleView(CounterMixin, TemplateView):
         )
         ctx.setdefault("payment_form", forms.PaymentForm())
         ctx.setdefault("park_form", forms.ParkForm(initial={"label": sale.label}))
+        ctx["payment_options"] = sales.payment_options_for(priced=priced)
         ctx["pay_on_delivery_fee"] = (
             sales.payment_total_for(priced=priced, method="cash_on_delivery")
             - priced.total
