@@ -59,6 +59,7 @@ def receipt_context_get(*, sale: CounterSale) -> dict:
         "surcharges": list(order.surcharges.all()),
         "payment_method": order.checkout_payment.get_method_display(),
         "served_by": sale.updated_by,
+        "receipt_language": sale.language,
     }
 
 

@@ -162,6 +162,7 @@ def order_language_get(*, order) -> str:
 
 def return_receipt_context_get(*, counter_return: CounterReturn) -> dict:
     """What a return receipt shows, printed or emailed."""
+    language = order_language_get(order=counter_return.order)
     lines = [
         {
             "title": item.order_line.title,
@@ -183,5 +184,6 @@ def return_receipt_context_get(*, counter_return: CounterReturn) -> dict:
         "currency": counter_return.order.currency,
         "is_cash": counter_return.refund_method == CounterReturn.RefundMethod.CASH,
         # Printed, like the sale receipt, in the language the customer bought in.
-        "language": order_language_get(order=counter_return.order),
+        "language": language,
+        "receipt_language": language,
     }
