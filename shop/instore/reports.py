@@ -29,8 +29,10 @@ from shop.instore.models import (
 )
 from shop.instore.services.drawer import cash_expected_compute
 from shop.payments.models import CheckoutPayment
+from shop.payments.services import EventKind
 
 OrderLine = get_model("order", "Line")
+PaymentEvent = get_model("order", "PaymentEvent")
 
 ZERO = Decimal("0.00")
 Method = CheckoutPayment.Method
@@ -203,6 +205,8 @@ class _Loaded:
     returns: list[ReturnRow] = field(default_factory=list)
     movements: list[MovementRow] = field(default_factory=list)
     sessions: list[SessionRow] = field(default_factory=list)
+    # Amounts paid on the store's terminal when click & collect orders were handed over.
+    pickup_cards: list[Decimal] = field(default_factory=list)
 
 
 # Reading rows.
@@ -478,6 +482,7 @@ def _payments_compute(loaded: _Loaded) -> list[Total]:
         for movement in loaded.movements
         if movement.kind == Kind.SALE and movement.sale_id is None
     ]
+    card += loaded.pickup_cards
     return [
         Total(PAYMENT_CASH, _("Cash"), len(cash), sum(cash, ZERO)),
         Total(PAYMENT_CARD_TERMINAL, _("Card terminal"), len(card), sum(card, ZERO)),
@@ -573,7 +578,23 @@ def _load(*, store, start, end, returns: Q, movements: Q, sessions: Q) -> _Loade
     loaded.returns = _returns_load(where=returns)
     loaded.movements = _movements_load(where=movements)
     loaded.sessions = _sessions_load(where=sessions)
+    loaded.pickup_cards = _pickup_cards_load(store=store, start=start, end=end)
     return loaded
+
+
+def _pickup_cards_load(*, store, start, end) -> list[Decimal]:
+    """Payments taken on the terminal at a handover (not counter sales): their
+    order's source says card terminal (shop.payments.services.order_mark_paid)."""
+    return list(
+        PaymentEvent.objects.filter(
+            event_type__code=EventKind.PAID,
+            date_created__gte=start,
+            date_created__lt=end,
+            order__origin__store=store,
+            order__counter_sale__isnull=True,
+            order__sources__source_type__code=Method.CARD_TERMINAL,
+        ).values_list("amount", flat=True)
+    )
 
 
 # The selectors.

@@ -119,11 +119,13 @@ def _checkout_payment(order) -> CheckoutPayment:
     return payment
 
 
-def order_mark_paid(*, order, reference: str = "") -> None:
+def order_mark_paid(*, order, reference: str = "", tender: str = "") -> None:
     """Record the cash collected for a cash-on-delivery or pay-at-pickup order.
 
     `reference` is what proves the payment when there is one (a card
-    terminal's slip number at pickup); else the gateway's reference.
+    terminal's slip number at pickup); else the gateway's reference. `tender`
+    is how a pay-at-pickup customer actually paid (cash or card_terminal): the
+    order's payment source then says so, for the store's end-of-day totals.
     """
     with transaction.atomic():
         order = type(order).objects.select_for_update().get(pk=order.pk)
@@ -137,12 +139,21 @@ def order_mark_paid(*, order, reference: str = "") -> None:
         result = gateway_for(payment.method).capture(
             payment.reference, order.total_incl_tax
         )
+        if tender:
+            _source_tender_set(order, tender, reference)
         payment_event_record(
             order=order,
             kind=EventKind.PAID,
             amount=result.amount,
             reference=reference or result.reference,
         )
+
+
+def _source_tender_set(order, tender: str, reference: str) -> None:
+    source_type, _created = SourceType.objects.get_or_create(
+        code=tender, defaults={"name": _stored_name(SOURCE_NAMES[tender])}
+    )
+    order.sources.update(source_type=source_type, reference=reference)
 
 
 def order_refund(*, order, amount: Decimal) -> None:

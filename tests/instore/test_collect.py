@@ -277,6 +277,17 @@ def test_a_card_terminal_payment_at_pickup_needs_its_slip_number(
     )
     assert not CashMovement.objects.exists()
     assert "ticket 778812" in order.notes.get(message__startswith="Remise").message
+    # The store's day counts it with the terminal's payments, not in cash.
+    from django.utils import timezone
+
+    from shop.instore.reports import day_report_get
+
+    totals = {
+        total.key: (total.count, total.amount)
+        for total in day_report_get(store=store_a, day=timezone.localdate()).payments
+    }
+    assert totals["card_terminal"] == (1, Decimal("120.00"))
+    assert totals["collected_at_pickup"] == (0, Decimal("0.00"))
 
 
 def test_an_order_paid_by_card_online_is_just_handed_over(

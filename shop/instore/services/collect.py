@@ -251,7 +251,7 @@ def _pickup_payment_take(order, store, payment: PickupPayment | None, by):
         if session is None:
             raise CollectRefused(_("Open the cash drawer before taking cash."))
     try:
-        order_mark_paid(order=order, reference=reference)
+        order_mark_paid(order=order, reference=reference, tender=payment.method)
     except PaymentActionRefused as refusal:
         raise CollectRefused(str(refusal)) from refusal
     if session is None:
