@@ -340,11 +340,14 @@ def _at_once(*actions):
 
     start = threading.Barrier(len(actions))
     results = [None] * len(actions)
+    # Each thread has its own active language: the test's, not the default.
+    language = translation.get_language()
 
     def run(index, action):
         try:
             start.wait()
-            results[index] = action()
+            with translation.override(language):
+                results[index] = action()
         except DrawerRefused as refusal:
             results[index] = refusal
         finally:

@@ -804,11 +804,14 @@ def test_signed_out_visitors_are_sent_to_log_in(store_a):
 def _race(calls):
     start = threading.Barrier(len(calls))
     outcomes = [None] * len(calls)
+    # Each thread has its own active language: the test's, not the default.
+    language = translation.get_language()
 
     def run(index, call):
         try:
             start.wait()
-            outcomes[index] = call()
+            with translation.override(language):
+                outcomes[index] = call()
         except ReturnRefused as refused:
             outcomes[index] = refused
         finally:
@@ -839,7 +842,7 @@ def _race_order():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_counters_returning_the_last_unit_at_once_give_it_back_once():
+def test_two_counters_returning_the_last_unit_at_once_give_it_back_once(english):
     """Two managers confirm the last returnable unit together: one return, the
     other refused with the message, stock and money moved once."""
     assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://…"

@@ -82,8 +82,9 @@ def _stored(message, **params) -> str:
 
 def _locked(order, store):
     """The order's row, locked, once it is one this store hands over."""
+    # Only the order's row: PostgreSQL cannot lock the outer-joined ones.
     order = (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))
         .select_related("origin", "checkout_payment", "user")
         .get(pk=order.pk)
     )
