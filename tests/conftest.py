@@ -100,3 +100,61 @@ def english():
     """Reverse /en/ URLs and assert the English source strings."""
     with translation.override("en"):
         yield
+
+
+# Two pilot stores and one person of each role, for the counter, dashboard and
+# role tests.
+
+
+@pytest.fixture
+def store_a(db):
+    from tests.factories import PilotStoreFactory
+
+    return PilotStoreFactory(
+        name="Boutique Casablanca", code="casablanca", city="Casablanca"
+    )
+
+
+@pytest.fixture
+def store_b(db):
+    from tests.factories import PilotStoreFactory
+
+    return PilotStoreFactory(
+        name="Boutique Marrakech", code="marrakech", city="Marrakech"
+    )
+
+
+@pytest.fixture
+def staff_a(store_a):
+    from tests.factories import StoreStaffFactory
+
+    return StoreStaffFactory(store=store_a, first_name="Youssef", last_name="Bennani")
+
+
+@pytest.fixture
+def staff_b(store_b):
+    from tests.factories import StoreStaffFactory
+
+    return StoreStaffFactory(store=store_b, first_name="Khadija", last_name="Idrissi")
+
+
+@pytest.fixture
+def manager_a(store_a):
+    from tests.factories import StoreManagerFactory
+
+    return StoreManagerFactory(store=store_a, first_name="Nadia", last_name="Bennani")
+
+
+@pytest.fixture
+def office(db):
+    """Office staff: the whole dashboard and every store's counter."""
+    from tests.factories import OfficeStaffFactory
+
+    return OfficeStaffFactory(first_name="Salma", last_name="Alaoui")
+
+
+@pytest.fixture
+def customer(db):
+    from tests.factories import CustomerFactory
+
+    return CustomerFactory()

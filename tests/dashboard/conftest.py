@@ -9,13 +9,8 @@ from shop.instore.services import sales
 from shop.instore.services.drawer import drawer_session_open
 from shop.shipping.services import cold_chain_cities_ensure, shipping_countries_ensure
 from tests.factories import (
-    CustomerFactory,
-    OfficeStaffFactory,
-    PilotStoreFactory,
     ProductFactory,
     StockRecordFactory,
-    StoreManagerFactory,
-    StoreStaffFactory,
 )
 from tests.shop.checkout_journey import CARD_OK, Shopper
 
@@ -32,40 +27,6 @@ def shopper(client, db):
 def argan_oil(db):
     """120 MAD, 50 in a warehouse."""
     return ProductFactory(title="Huile d'argane", stockrecords__num_in_stock=50)
-
-
-@pytest.fixture
-def store_a(db):
-    return PilotStoreFactory(
-        name="Boutique Casablanca", code="casablanca", city="Casablanca"
-    )
-
-
-@pytest.fixture
-def store_b(db):
-    return PilotStoreFactory(
-        name="Boutique Marrakech", code="marrakech", city="Marrakech"
-    )
-
-
-@pytest.fixture
-def office(db):
-    return OfficeStaffFactory(first_name="Salma", last_name="Alaoui")
-
-
-@pytest.fixture
-def customer(db):
-    return CustomerFactory()
-
-
-@pytest.fixture
-def staff_a(store_a):
-    return StoreStaffFactory(store=store_a, first_name="Youssef", last_name="Amrani")
-
-
-@pytest.fixture
-def manager_a(store_a):
-    return StoreManagerFactory(store=store_a, first_name="Nadia", last_name="Berrada")
 
 
 def web_order(shopper, product, method, quantity=1):

@@ -305,7 +305,7 @@ def test_the_order_page_shows_its_origin(three_channels, office, client):
         "Pilot store counter",
         "Boutique Casablanca",
         "Taken away at the counter",
-        "Nadia Berrada",
+        "Nadia Bennani",
     ):
         assert expected in origin
     online = online_page[online_page.index('id="order-origin"') :]

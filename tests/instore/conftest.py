@@ -1,62 +1,11 @@
-"""Two pilot stores with their staff, and products on their shelves."""
+"""Products on store A's shelf (the stores and their staff: tests/conftest.py)."""
 
 import pytest
 
 from tests.factories import (
-    CustomerFactory,
-    OfficeStaffFactory,
-    PilotStoreFactory,
     ProductFactory,
     StockRecordFactory,
-    StoreManagerFactory,
-    StoreStaffFactory,
 )
-
-
-@pytest.fixture
-def store_a(db):
-    return PilotStoreFactory(
-        name="Boutique Casablanca", code="casablanca", city="Casablanca"
-    )
-
-
-@pytest.fixture
-def store_b(db):
-    return PilotStoreFactory(
-        name="Boutique Marrakech", code="marrakech", city="Marrakech"
-    )
-
-
-@pytest.fixture
-def staff_a(store_a):
-    return StoreStaffFactory(store=store_a, first_name="Youssef")
-
-
-@pytest.fixture
-def staff_b(store_b):
-    return StoreStaffFactory(store=store_b, first_name="Khadija")
-
-
-@pytest.fixture
-def manager_a(store_a):
-    return StoreManagerFactory(store=store_a, first_name="Nadia")
-
-
-@pytest.fixture
-def office(db):
-    """Office staff with the office role (the whole dashboard, every store)."""
-    from django.contrib.auth.models import Group
-
-    from shop.roles import roles
-
-    user = OfficeStaffFactory(permissions=["wagtailadmin.access_admin"])
-    user.groups.add(Group.objects.get(name=roles.OFFICE_STAFF))
-    return user
-
-
-@pytest.fixture
-def customer(db):
-    return CustomerFactory()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from shop.instore.services.drawer import (
     drawer_session_open,
 )
 from shop.instore.services.sales import CounterPayment
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -332,38 +333,6 @@ def test_the_drawer_reads_right_to_left_in_arabic(
     assert "css/counter-drawer.css" in page.text
 
 
-def _at_once(*actions):
-    """Run actions in threads released together; return their results in order."""
-    import threading
-
-    from django.db import connection
-
-    start = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-    # Each thread has its own active language: the test's, not the default.
-    language = translation.get_language()
-
-    def run(index, action):
-        try:
-            start.wait()
-            with translation.override(language):
-                results[index] = action()
-        except DrawerRefused as refusal:
-            results[index] = refusal
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, action))
-        for index, action in enumerate(actions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_closing_at_once_close_it_once(
@@ -380,7 +349,9 @@ def test_two_managers_closing_at_once_close_it_once(
             session=session, counted_cash=Decimal(counted), note="", by=user
         )
 
-    results = _at_once(close(manager_a, "500.00"), close(office, "490.00"))
+    results = at_once(
+        [close(manager_a, "500.00"), close(office, "490.00")], refused=DrawerRefused
+    )
 
     refusals = [r for r in results if isinstance(r, DrawerRefused)]
     (closed,) = [r for r in results if isinstance(r, DrawerSession)]
@@ -415,7 +386,7 @@ def test_cash_taken_while_closing_is_counted_or_refused(store_a, manager_a, engl
             counted_cash=Decimal("0"),
             by=manager_a,
         )
-        results = _at_once(cash_in, close)
+        results = at_once([cash_in, close], refused=DrawerRefused)
         session.refresh_from_db()
         assert session.expected_cash == drawer_cash_expected(session=session)
         if isinstance(results[0], DrawerRefused):

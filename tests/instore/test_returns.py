@@ -1,7 +1,6 @@
 """Returns at the counter: goods of an earlier order back on the store's shelf,
 money back in cash or on the card terminal, a return receipt; each refusal."""
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -28,6 +27,7 @@ from shop.sales.context import Channel, Fulfilment
 from shop.sales.models import OrderOrigin
 from shop.sales.services import Tender
 from shop.shipping.services import cold_chain_cities_ensure, shipping_countries_ensure
+from tests.concurrency import at_once
 from tests.factories import (
     PilotStoreFactory,
     ProductFactory,
@@ -801,33 +801,6 @@ def test_signed_out_visitors_are_sent_to_log_in(store_a):
 # Concurrency (PostgreSQL) -------------------------------------------------
 
 
-def _race(calls):
-    start = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-    # Each thread has its own active language: the test's, not the default.
-    language = translation.get_language()
-
-    def run(index, call):
-        try:
-            start.wait()
-            with translation.override(language):
-                outcomes[index] = call()
-        except ReturnRefused as refused:
-            outcomes[index] = refused
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, call))
-        for index, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 def _race_order():
     store = PilotStoreFactory(
         name="Boutique Casablanca", code="casablanca", city="Casablanca"
@@ -868,7 +841,9 @@ def test_two_counters_returning_the_last_unit_at_once_give_it_back_once(english)
             by=manager,
         )
 
-    outcomes = _race([take_last(manager) for manager in managers])
+    outcomes = at_once(
+        [take_last(manager) for manager in managers], refused=ReturnRefused
+    )
 
     placed = [o for o in outcomes if isinstance(o, CounterReturn)]
     refused = [o for o in outcomes if isinstance(o, ReturnRefused)]
@@ -912,7 +887,7 @@ def test_two_confirmations_posted_at_once_record_one_return():
             )
         )
 
-    pages = _race([confirm(staff) for staff in clients])
+    pages = at_once([confirm(staff) for staff in clients], refused=ReturnRefused)
 
     assert CounterReturn.objects.count() == 2
     assert sum("Nothing was refunded twice" in page for page in pages) == 1

@@ -5,24 +5,9 @@ import pytest
 from tests.factories import (
     CustomerFactory,
     OfficeStaffFactory,
-    PilotStoreFactory,
     StoreManagerFactory,
     StoreStaffFactory,
 )
-
-
-@pytest.fixture
-def store_a(db):
-    return PilotStoreFactory(
-        name="Boutique Casablanca", code="casablanca", city="Casablanca"
-    )
-
-
-@pytest.fixture
-def store_b(db):
-    return PilotStoreFactory(
-        name="Boutique Marrakech", code="marrakech", city="Marrakech"
-    )
 
 
 @pytest.fixture
