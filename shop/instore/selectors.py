@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
 
@@ -14,6 +15,8 @@ from shop.instore.models import CounterSale
 from shop.partner.models import StockRecord
 from shop.partner.strategy import Selector
 from shop.sales.context import in_store
+from shop.sales.models import CustomerPhone
+from shop.sales.phones import phone_normalise
 
 LOOKUP_LIMIT = 8
 
@@ -235,3 +238,28 @@ def sale_rows_get(*, priced) -> list[SaleRow]:
             )
         )
     return rows
+
+
+CUSTOMER_MATCHES = 8
+
+
+def customers_find(*, query: str) -> list:
+    """Customers whose phone, email or name matches what staff typed."""
+    user_model = get_user_model()
+    number = phone_normalise(text=query)
+    condition = Q(email__iexact=query.strip())
+    if number:
+        condition |= Q(
+            pk__in=CustomerPhone.objects.filter(number=number).values("user")
+        )
+    words = query.split()
+    if len(words) >= 1 and not number and "@" not in query:
+        name = Q()
+        for word in words:
+            name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        condition |= name
+    return list(
+        user_model.objects.filter(condition, is_active=True, is_staff=False)
+        .select_related("phone")
+        .order_by("last_name", "first_name")[:CUSTOMER_MATCHES]
+    )

@@ -150,7 +150,7 @@ def _store_orders(store) -> QuerySet:
 
 def _search(query: str) -> Q:
     """Match an order number, a customer's email or phone number."""
-    from shop.instore.services.sales import phone_normalise
+    from shop.sales.phones import phone_normalise
 
     match = (
         Q(number__icontains=query)

@@ -28,6 +28,7 @@ from shop.payments.models import CheckoutPayment
 from shop.payments.services import EventKind, payment_event_record
 from shop.sales.context import Delivery, Fulfilment, OrderIntent, in_store
 from shop.sales.models import CustomerPhone
+from shop.sales.phones import phone_normalise
 from shop.sales.services import (
     CheckoutRefused,
     Tender,
@@ -287,22 +288,6 @@ def sale_line_discount_set(
 
 
 # Customer, language and fulfilment.
-
-
-def phone_normalise(*, text: str) -> str | None:
-    """A Moroccan or international phone number in E.164, or None if invalid.
-
-    Accepts "06 12 34 56 78", "0612345678", "+212 6 12 34 56 78", "00212…".
-    """
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(text, settings.PHONENUMBER_DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def customer_create(

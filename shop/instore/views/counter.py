@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -24,10 +23,8 @@ from shop.instore.services import sales
 from shop.instore.services.drawer import drawer_session_current
 from shop.instore.services.sales import CounterPayment, SaleRefused
 from shop.instore.views.base import CounterMixin, Section
-from shop.sales.models import CustomerPhone
 
 Status = CounterSale.Status
-CUSTOMER_MATCHES = 8
 
 
 class CounterHomeView(CounterMixin, TemplateView):
@@ -250,28 +247,6 @@ class SaleLineDiscountView(SaleActionView):
         return self.back()
 
 
-def customers_matching(*, query: str) -> list:
-    """Customers whose phone, email or name matches what staff typed."""
-    user_model = get_user_model()
-    number = sales.phone_normalise(text=query)
-    condition = Q(email__iexact=query.strip())
-    if number:
-        condition |= Q(
-            pk__in=CustomerPhone.objects.filter(number=number).values("user")
-        )
-    words = query.split()
-    if len(words) >= 1 and not number and "@" not in query:
-        name = Q()
-        for word in words:
-            name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        condition |= name
-    return list(
-        user_model.objects.filter(condition, is_active=True, is_staff=False)
-        .select_related("phone")
-        .order_by("last_name", "first_name")[:CUSTOMER_MATCHES]
-    )
-
-
 class SaleCustomerView(SaleActionView):
     """Find, create, choose or remove the sale's customer; set their language."""
 
@@ -309,7 +284,7 @@ class SaleCustomerView(SaleActionView):
             return self.refused(
                 _("Type a phone number or an email."), customer_find_form=form
             )
-        matches = customers_matching(query=form.cleaned_data["query"])
+        matches = selectors.customers_find(query=form.cleaned_data["query"])
         if not matches:
             messages.info(
                 self.request,
