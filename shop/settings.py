@@ -205,7 +205,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "customer:login"
-LOGIN_REDIRECT_URL = "/"
+# A role's own start page, in the language the visitor signed in with.
+LOGIN_REDIRECT_URL = reverse_lazy("after-login")
 
 # Internationalisation: French by default, Arabic (right-to-left) and English.
 LANGUAGE_CODE = "fr"

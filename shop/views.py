@@ -1,8 +1,12 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from shop import health
+from shop.instore.access import counter_stores_get
 
 
 @never_cache
@@ -12,3 +16,16 @@ def healthz(request):
     report = health.health_report()
     status = 200 if report["database"]["status"] == "ok" else 503
     return JsonResponse(report, status=status)
+
+
+@login_required
+@require_GET
+def after_login(request):
+    """Where a sign-in without a `next` page lands, in the visitor's language:
+    store staff at their counter, office staff on the dashboard, customers on
+    the shop's home page."""
+    if request.user.is_staff:
+        return redirect("dashboard:index")
+    if counter_stores_get(user=request.user):
+        return redirect("instore:landing")
+    return redirect(settings.OSCAR_HOMEPAGE)

@@ -233,3 +233,27 @@ def test_the_refusal_page_reads_right_to_left_in_arabic(client):
 
     assert response.status_code == 403
     assert '<html lang="ar" dir="rtl"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "landing"),
+    [
+        ("staff_a", "/fr/store/casablanca/"),
+        ("office", "/fr/shop/dashboard/"),
+        ("customer", "/fr/"),
+    ],
+)
+def test_signing_in_lands_each_role_on_its_start_page(client, request, who, landing):
+    """Without a `next` page, store staff land at their counter, office staff on
+    the dashboard, customers on the home page of the language they used."""
+    user = request.getfixturevalue(who)
+    response = client.post(
+        "/fr/shop/accounts/login/",
+        {
+            "login-username": user.email,
+            "login-password": "terroir-office" if who == "office" else "terroir-client",
+            "login_submit": "1",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == landing
