@@ -149,7 +149,7 @@ def sale_get(*, store, pk: int) -> CounterSale | None:
     """A sale of this store (None for another store's: staff see only their own)."""
     try:
         return CounterSale.objects.select_related(
-            "customer", "opened_by", "updated_by"
+            "store", "customer", "opened_by", "updated_by"
         ).get(store=store, pk=pk)
     except CounterSale.DoesNotExist:
         return None

@@ -194,27 +194,33 @@ def sale_line_add(*, sale: CounterSale, product, quantity: int, by) -> None:
         raise SaleRefused(
             _("“%(title)s” cannot be sold as such.") % {"title": product.get_title()}
         )
+    # Prices and stock are read before the write lock is taken: SQLite holds
+    # one for the whole database, so the locked part stays a few statements.
+    strategy = _counter_strategy(sale)
+    info = strategy.fetch_for_product(product)
+    if info.stockrecord is None or not info.price.exists:
+        raise SaleRefused(
+            _("“%(title)s” is not for sale: no shelf or warehouse holds it.")
+            % {"title": product.get_title()}
+        )
     with transaction.atomic():
         sale = _sale_locked(sale)
-        basket = sale.basket
-        basket.strategy = _counter_strategy(sale)
-        info = basket.strategy.fetch_for_product(product)
-        if info.stockrecord is None or not info.price.exists:
-            raise SaleRefused(
-                _("“%(title)s” is not for sale: no shelf or warehouse holds it.")
-                % {"title": product.get_title()}
-            )
         line = (
-            basket.lines.filter(product=product, stockrecord=info.stockrecord)
+            Line.objects.filter(
+                basket_id=sale.basket_id, product=product, stockrecord=info.stockrecord
+            )
             .order_by()
             .first()
         )
         total = quantity + (line.quantity if line else 0)
         _quantity_check(total)
         if line is not None:
-            line.quantity = total
-            line.save(update_fields=["quantity", "date_updated"])
+            Line.objects.filter(pk=line.pk).update(
+                quantity=total, date_updated=timezone.now()
+            )
         else:
+            basket = sale.basket
+            basket.strategy = strategy
             basket.add_product(product, quantity)
         _touched(sale, by)
 
