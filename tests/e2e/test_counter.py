@@ -111,8 +111,13 @@ def test_a_counter_sale_and_a_return_by_keyboard(live_server, page, store, manag
     page.keyboard.type("1")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    # The confirmation page: its button takes the focus, Enter confirms.
+    confirm = page.locator("button[name=confirm]")
+    confirm.wait_for()
+    assert "95,00" in page.locator("main").inner_text()
+    confirm.focus()
     with page.expect_navigation():
-        page.keyboard.press("Enter")  # the confirm button has the focus
+        page.keyboard.press("Enter")
 
     counter_return = CounterReturn.objects.get()
     assert counter_return.amount == Decimal("95.00")
