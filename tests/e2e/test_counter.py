@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from search.services import index_rebuild
 from shop.instore.models import CounterReturn, CounterSale
@@ -54,7 +55,8 @@ def test_a_counter_sale_and_a_return_by_keyboard(live_server, page, store, manag
     page.set_viewport_size({"width": 1024, "height": 768})
     log_in(page, live_server.url, manager.email, "terroir-client")
 
-    # A scanner types the barcode, then Enter.
+    # A scanner types the barcode into the focused box, then Enter.
+    expect(page.locator("#id_code")).to_be_focused()
     page.keyboard.type("6111245590013")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/sales/\d+/$"))
@@ -113,9 +115,8 @@ def test_a_counter_sale_and_a_return_by_keyboard(live_server, page, store, manag
         page.keyboard.press("Enter")
     # The confirmation page: its button takes the focus, Enter confirms.
     confirm = page.locator("button[name=confirm]")
-    confirm.wait_for()
+    expect(confirm).to_be_focused()
     assert "95,00" in page.locator("main").inner_text()
-    confirm.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
