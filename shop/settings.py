@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "shop",
     "shop.sales",
     "shop.instore",
+    "shop.wholesale",
     "shop.payments",
     "cms",
     # Last: its post_migrate receiver gives the role groups the permissions
@@ -292,6 +293,9 @@ OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
 OSCAR_ORDER_STATUS_PIPELINE = {
     "Pending": ("Being processed", "Ready for collection", "Shipped", "Cancelled"),
+    # Wholesale orders from an accepted quote, until the transfer arrives (or,
+    # on terms, until they are prepared and shipped before it).
+    "Awaiting payment": ("Being processed", "Shipped", "Cancelled"),
     "Being processed": ("Ready for collection", "Shipped", "Cancelled"),
     "Ready for collection": ("Complete", "Cancelled"),
     "Shipped": ("Complete",),

@@ -31,6 +31,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("shop/dashboard/payments/", include("shop.payments.urls")),
     path("store/", include("shop.instore.urls")),
+    path("wholesale/", include("shop.wholesale.urls")),
     path("signed-in/", views.after_login, name="after-login"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail's catch-all must stay last.

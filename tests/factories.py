@@ -176,3 +176,32 @@ class OfficeStaffFactory(CustomerFactory):
             _grant(self, extracted)
         else:
             _join(self, roles.OFFICE_STAFF)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    """An approved wholesale company in Casablanca (ICE valid)."""
+
+    class Meta:
+        model = "wholesale.Company"
+
+    name = factory.Sequence(lambda n: f"Épicerie fine Anfa {n}")
+    kind = "distributor"
+    ice = factory.Sequence(lambda n: f"{n:015d}")
+    country_id = "MA"
+    trade_register = "RC Casablanca 123456"
+    address_line1 = "45 boulevard Zerktouni"
+    city = "Casablanca"
+    postcode = "20000"
+    phone = "+212522000111"
+    email = factory.Sequence(lambda n: f"achats{n}@example.ma")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A buyer of a company (a customer account, password "terroir-client")."""
+
+    class Meta:
+        model = "wholesale.Membership"
+
+    company = factory.SubFactory(CompanyFactory)
+    user = factory.SubFactory(CustomerFactory)
+    is_admin = False

@@ -39,6 +39,12 @@ def payment_options_get(
         total=total,
         currency_code=currency_code,
     )
+    if context.channel == Channel.WHOLESALE:
+        # Wholesale orders come from accepted quotes, paid by transfer.
+        return [
+            PaymentOption(Method.BANK_TRANSFER, str(Method.BANK_TRANSFER.label), True),
+            PaymentOption(Method.TERMS, str(Method.TERMS.label), True),
+        ]
     if context.channel == Channel.IN_STORE:
         delivered = not (collect or getattr(shipping_method, "is_take_away", False))
         return [

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 LABELS = {
     "Pending": pgettext_lazy("order status", "Pending"),
+    "Awaiting payment": pgettext_lazy("order status", "Awaiting payment"),
     "Being processed": pgettext_lazy("order status", "Being processed"),
     "Ready for collection": pgettext_lazy("order status", "Ready for collection"),
     "Shipped": pgettext_lazy("order status", "Shipped"),

@@ -20,4 +20,5 @@ class DashboardConfig(apps.DashboardConfig):
     def get_urls(self):
         return super().get_urls() + [
             path("cooperatives/", include(self.cooperatives_app.urls[0])),
+            path("wholesale/", include("shop.dashboard.wholesale.urls")),
         ]

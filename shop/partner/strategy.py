@@ -6,6 +6,7 @@ only from a warehouse with cold storage. At a store's counter the store's own
 shelf comes first, then the warehouses (for a delivery).
 """
 
+from django.utils.functional import SimpleLazyObject
 from oscar.apps.partner.strategy import NoTax, StockRequired, Structured
 
 from shop.partner.models import Partner, StockRecord
@@ -20,10 +21,22 @@ class Selector:
     def strategy(
         self, request=None, user=None, context: SalesContext | None = None, **kwargs
     ):
-        """Return the strategy of a sales context (by default the request's)."""
-        if context is None:
-            context = sales_context_get(request=request, user=user)
-        return strategy_for(context=context, request=request)
+        """Return the strategy of a sales context (by default the request's).
+
+        The request's is resolved when first used: Oscar's basket middleware
+        asks for it on every request, and pages that never price anything (or
+        price in their own context, like a store's counter) need not pay for
+        finding out who is buying.
+        """
+        if context is not None:
+            return strategy_for(context=context, request=request)
+        if request is None:
+            return strategy_for(context=sales_context_get(user=user))
+        return SimpleLazyObject(
+            lambda: strategy_for(
+                context=sales_context_get(request=request, user=user), request=request
+            )
+        )
 
 
 def strategy_for(*, context: SalesContext, request=None):

@@ -31,6 +31,8 @@ class CheckoutPayment(models.Model):
         CASH = "cash", _("Cash")
         CARD_TERMINAL = "card_terminal", _("Card on the store's terminal")
         SPLIT = "split", _("Cash and card")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer in advance")
+        TERMS = "terms", _("Bank transfer on terms")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting payment")
@@ -94,6 +96,7 @@ class CheckoutPayment(models.Model):
         verbose_name=_("collection store"),
     )
     pickup_date = models.DateField(_("pickup date"), null=True, blank=True)
+    quote_reference = models.CharField(_("quote"), max_length=64, blank=True)
     # (product id, quantity, stock record id) per line: placement refuses a
     # basket that changed after the amount was agreed.
     basket_lines = models.JSONField(_("basket lines"), default=list)
@@ -130,6 +133,7 @@ class CheckoutPayment(models.Model):
         self.delivery_address = dict(intent.delivery.address)
         self.collect_store = intent.delivery.store
         self.pickup_date = intent.delivery.pickup_date
+        self.quote_reference = intent.quote_reference
 
     @property
     def intent(self) -> OrderIntent:
@@ -143,6 +147,7 @@ class CheckoutPayment(models.Model):
             placed_by=self.placed_by,
             language=self.language,
             payment_method=self.method,
+            quote_reference=self.quote_reference,
             delivery=Delivery(
                 method_code=self.shipping_method,
                 address=dict(self.delivery_address),

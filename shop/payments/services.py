@@ -26,6 +26,8 @@ SOURCE_NAMES = {
     CheckoutPayment.Method.PAY_AT_PICKUP: _("Pay at pickup"),
     CheckoutPayment.Method.CASH: _("Cash at the counter"),
     CheckoutPayment.Method.CARD_TERMINAL: _("Card on the store's terminal"),
+    CheckoutPayment.Method.BANK_TRANSFER: _("Bank transfer in advance"),
+    CheckoutPayment.Method.TERMS: _("Bank transfer on terms"),
 }
 
 

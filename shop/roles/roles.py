@@ -60,6 +60,7 @@ OFFICE_APPS = (
     "payments",
     "sales",  # order origins, customers' phones
     "instore",  # every counter, for any store (act_for_any_store)
+    "wholesale",  # applications, companies, price lists, quotes
     "offer",  # offers and ranges
     "voucher",
     "reviews",  # review moderation

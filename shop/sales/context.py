@@ -35,7 +35,9 @@ class Market:
 
 
 MOROCCO = Market(code="MA", currency="MAD")
-MARKETS = {market.code: market for market in (MOROCCO,)}
+# Importers in the EU are quoted in euros.
+EUROPE = Market(code="EU", currency="EUR")
+MARKETS = {market.code: market for market in (MOROCCO, EUROPE)}
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,12 @@ ONLINE = SalesContext()
 def in_store(store) -> SalesContext:
     """The context of a sale at a pilot store's counter."""
     return SalesContext(channel=Channel.IN_STORE, store=store)
+
+
+def wholesale(company) -> SalesContext:
+    """The context of a company's buyers: its prices, in its quote currency."""
+    market = EUROPE if company.currency == EUROPE.currency else MOROCCO
+    return SalesContext(channel=Channel.WHOLESALE, market=market, company=company)
 
 
 @dataclass(frozen=True)
@@ -107,3 +115,4 @@ class OrderIntent:
     language: str
     guest_email: str = ""
     placed_by: object | None = None  # the staff member who placed it for them
+    quote_reference: str = ""  # the accepted quote it comes from

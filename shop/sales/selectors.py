@@ -1,19 +1,33 @@
 """Reads of the sales context."""
 
-from shop.sales.context import ONLINE, SalesContext
+from shop.sales.context import ONLINE, SalesContext, wholesale
 
 
 def sales_context_get(*, request=None, user=None) -> SalesContext:
     """Return who is buying in this request, resolved once and kept on it.
 
-    Everyone in the storefront buys online at retail prices today; a view that
-    sells in another context (a store's counter) sets `request.sales_context`
-    before anything prices a product.
+    A buyer of an approved wholesale company buys in its context (its prices,
+    its currency); everyone else in the storefront buys online at retail
+    prices. A view that sells in another context (a store's counter) sets
+    `request.sales_context` before anything prices a product.
     """
     if request is None:
-        return ONLINE
+        return _for_user(user) if user is not None else ONLINE
     context = getattr(request, "sales_context", None)
     if context is None:
-        context = ONLINE
+        if not hasattr(request, "user"):
+            # Before authentication (the page cache, for visitors without a
+            # session): nobody is signed in, and nothing is kept for later.
+            return ONLINE
+        context = _for_user(request.user)
         request.sales_context = context
     return context
+
+
+def _for_user(user) -> SalesContext:
+    from shop.wholesale.access import membership_get
+
+    if user is None or not user.is_authenticated:
+        return ONLINE
+    membership = membership_get(user=user)
+    return wholesale(membership.company) if membership else ONLINE

@@ -54,8 +54,10 @@ ADDRESS_FIELDS = [
     "phone_number",
     "notes",
 ]
-# Order status right after placement: goods handed over at the counter are done.
+# Order status right after placement: goods handed over at the counter are done;
+# a wholesale order waits for its bank transfer (or its terms).
 INITIAL_STATUS = {Fulfilment.TAKE_AWAY: "Complete"}
+WHOLESALE_STATUS = "Awaiting payment"
 
 
 class CheckoutRefused(Exception):
@@ -284,7 +286,9 @@ def order_place(
                 order_number=payment.order_number,
                 surcharges=surcharges,
                 guest_email=intent.guest_email,
-                status=INITIAL_STATUS.get(fulfilment),
+                status=WHOLESALE_STATUS
+                if intent.context.channel == Channel.WHOLESALE
+                else INITIAL_STATUS.get(fulfilment),
             )
     except InsufficientStock as error:
         title = error.stockrecord.product.get_title()
@@ -303,6 +307,7 @@ def order_place(
         pickup_date=intent.delivery.pickup_date,
         placed_by=intent.placed_by,
         agent=intent.context.agent,
+        quote_reference=intent.quote_reference,
     )
     if intent.customer is not None and address is not None:
         address_book_update(user=intent.customer, address=address)

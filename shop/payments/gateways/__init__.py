@@ -11,6 +11,8 @@ GATEWAYS = {
     "cash": "shop.payments.gateways.in_store.CashGateway",
     "card_terminal": "shop.payments.gateways.in_store.CardTerminalGateway",
     "split": "shop.payments.gateways.in_store.SplitGateway",
+    "bank_transfer": "shop.payments.gateways.bank_transfer.BankTransferGateway",
+    "terms": "shop.payments.gateways.bank_transfer.TermsGateway",
 }
 
 

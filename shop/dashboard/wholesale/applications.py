@@ -1,0 +1,3 @@
+"""Wholesale applications in the dashboard."""
+
+urlpatterns = []

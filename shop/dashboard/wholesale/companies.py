@@ -1,0 +1,3 @@
+"""Wholesale companies in the dashboard."""
+
+urlpatterns = []

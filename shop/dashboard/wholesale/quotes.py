@@ -1,0 +1,3 @@
+"""Wholesale quotes in the dashboard."""
+
+urlpatterns = []

@@ -1,0 +1,11 @@
+"""Wholesale in the dashboard (`/<lang>/shop/dashboard/wholesale/…`).
+
+Each views module lists its own pages (`urlpatterns`); names are prefixed
+`wholesale-` in the dashboard's namespace.
+"""
+
+from shop.dashboard.wholesale import applications, companies, quotes
+
+MODULES = [applications, companies, quotes]
+
+urlpatterns = [pattern for module in MODULES for pattern in module.urlpatterns]

@@ -1,0 +1,3 @@
+"""Buyer area: requests."""
+
+urlpatterns = []
