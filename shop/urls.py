@@ -3,6 +3,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -32,6 +33,11 @@ urlpatterns += i18n_patterns(
     path("shop/dashboard/payments/", include("shop.payments.urls")),
     path("store/", include("shop.instore.urls")),
     path("wholesale/", include("shop.wholesale.urls")),
+    # The address professionals are given on paper and in the press.
+    path(
+        "professionnels/",
+        RedirectView.as_view(pattern_name="wholesale:home", permanent=False),
+    ),
     path("signed-in/", views.after_login, name="after-login"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail's catch-all must stay last.
