@@ -1,0 +1,1 @@
+"""Forms of the buyer area and of the dashboard's wholesale pages."""
