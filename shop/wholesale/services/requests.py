@@ -283,6 +283,7 @@ def request_submit(*, request: QuoteRequest, by) -> QuoteRequest:
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["submitted_at", "updated"])
         request_transition(request=locked, to=S.SUBMITTED, by=by)
+    request.status, request.submitted_at = locked.status, locked.submitted_at
     transaction.on_commit(
         lambda: request_submitted_send(request=locked, by=by), robust=True
     )
