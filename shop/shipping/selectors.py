@@ -173,8 +173,15 @@ def delivery_methods_get(*, basket, address, context: SalesContext) -> list:
 
     At a counter: take away now or reserve for later at that store (its shelf
     stock is checked when the order is placed), or the home deliveries the
-    online rules allow for the address.
+    online rules allow for the address. A basket priced from a wholesale
+    quote travels as the quote says.
     """
+    if context.channel == Channel.WHOLESALE:
+        from shop.wholesale.shipping import wholesale_delivery_get
+
+        quoted = wholesale_delivery_get(basket=basket)
+        if quoted is not None:
+            return [quoted]
     if context.channel != Channel.IN_STORE:
         return [
             option.method
