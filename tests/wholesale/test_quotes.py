@@ -687,3 +687,55 @@ def test_the_pages_read_in_french_and_arabic(chain, buyer, office, argan, langua
         assert request.number in page(response)
     direction = 'dir="rtl"' if language == "ar" else 'dir="ltr"'
     assert direction in page(buyer_page)
+
+
+def test_pages_of_a_request_do_not_query_per_line(
+    chain, buyer, office, warehouse, english
+):
+    """The office's pricing page and the buyer's page of a quoted request
+    cost as many queries with six lines as with two (under revision, then
+    quoted)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def quoted_request(count):
+        products = []
+        for n in range(count):
+            product = ProductFactory(
+                title=f"Produit {count}-{n}", wholesale_pack_size=1, stockrecords=[]
+            )
+            StockRecordFactory(product=product, partner=warehouse, num_in_stock=50)
+            PriceTier.objects.create(
+                product=product, min_packs=1, unit_price=Decimal("10.00")
+            )
+            products.append(product)
+        request = submitted(chain, buyer, *[(product, 2) for product in products])
+        sent(request, office, dict.fromkeys(products, Decimal("9.00")))
+        quote_revision_request(request=request, message="Encore", by=buyer)
+        return request
+
+    def queries(client, address):
+        client.get(address)  # the session's basket and menus, once
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address).status_code == 200
+        return len(captured)
+
+    small, large = quoted_request(2), quoted_request(6)
+    staff = signed_in(office)
+    assert queries(staff, url("dashboard:wholesale-quote", pk=small.pk)) == queries(
+        staff, url("dashboard:wholesale-quote", pk=large.pk)
+    )
+    own = signed_in(buyer)
+    assert queries(own, url("wholesale:request", pk=small.pk)) == queries(
+        own, url("wholesale:request", pk=large.pk)
+    )
+    # Quoted again: the buyer's page also checks each line's stock.
+    for request in (small, large):
+        sent(
+            request,
+            office,
+            {line.product: Decimal("8.00") for line in request.lines.all()},
+        )
+    assert queries(own, url("wholesale:request", pk=small.pk)) == queries(
+        own, url("wholesale:request", pk=large.pk)
+    )

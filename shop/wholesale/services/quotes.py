@@ -13,6 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import Product
+from shop.partner.strategy import strategy_for
 from shop.sales.context import wholesale
 from shop.wholesale.models import (
     PaymentTerms,
@@ -23,7 +25,7 @@ from shop.wholesale.models import (
     QuoteRequestLine,
     QuoteStatus,
 )
-from shop.wholesale.pricing import unit_price_for
+from shop.wholesale.pricing import offers_get
 from shop.wholesale.services.requests import (
     MESSAGE_MAX_LENGTH,
     RequestRefused,
@@ -81,20 +83,20 @@ def request_lines_to_price(*, request: QuoteRequest) -> list[LineToPrice]:
     company's (its negotiated price, else the volume tier); the retail price
     is shown beside it.
     """
-    from catalog.models import Product
-    from shop.partner.strategy import strategy_for
-
     lines = list(request.lines.order_by("pk"))
     products = {
         product.pk: product
         for product in Product.objects.filter(
             pk__in=[line.product_id for line in lines]
-        ).prefetch_related("stockrecords__partner")
+        )
+        .select_related("product_class", "parent__product_class")
+        .prefetch_related("stockrecords__partner")
     }
     last = request.quotes.order_by("-version").first()
     previous = (
         {line.product_id: line.unit_price for line in last.lines.all()} if last else {}
     )
+    offers = offers_get(products=products.values(), company=request.company)
     strategy = strategy_for(context=wholesale(request.company))
     rows = []
     for line in lines:
@@ -102,8 +104,8 @@ def request_lines_to_price(*, request: QuoteRequest) -> list[LineToPrice]:
         info = strategy.fetch_for_product(line.product)
         record = info.stockrecord
         stock = max(record.net_stock_level, 0) if record is not None else 0
-        price = previous.get(line.product_id) or unit_price_for(
-            product=line.product, company=request.company, packs=line.packs
+        price = previous.get(line.product_id) or offers[line.product_id].unit_price(
+            line.packs
         )
         retail = info.price.incl_tax if info.price.exists else None
         rows.append(
