@@ -144,9 +144,11 @@ def wholesale_offer_get(*, product, company) -> Offer:
 
 def offers_for_ids_get(*, product_ids: Sequence[int], company) -> dict[int, Offer]:
     """Return the offers of products known by id (listing cards), skipping
-    unknown ids."""
-    products = Product.objects.filter(pk__in=list(product_ids)).only(
-        "pk", "wholesale_pack_size", "minimum_order_quantity"
+    unknown ids and parents (their variants are what is offered)."""
+    products = (
+        orderable_products()
+        .filter(pk__in=list(product_ids))
+        .only("pk", "wholesale_pack_size", "minimum_order_quantity")
     )
     return offers_get(products=products.order_by(), company=company)
 

@@ -4,8 +4,8 @@ Each views module lists its own pages (`urlpatterns`); names are prefixed
 `wholesale-` in the dashboard's namespace.
 """
 
-from shop.dashboard.wholesale import applications, companies, quotes
+from shop.dashboard.wholesale import applications, companies, prices, quotes
 
-MODULES = [applications, companies, quotes]
+MODULES = [applications, companies, quotes, prices]
 
 urlpatterns = [pattern for module in MODULES for pattern in module.urlpatterns]
