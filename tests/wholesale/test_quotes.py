@@ -739,3 +739,38 @@ def test_pages_of_a_request_do_not_query_per_line(
     assert queries(own, url("wholesale:request", pk=small.pk)) == queries(
         own, url("wholesale:request", pk=large.pk)
     )
+
+
+@pytest.fixture
+def countries(transactional_db):
+    """Countries back before the companies (a transactional test before this
+    one may have flushed them)."""
+    from shop.shipping.services import shipping_countries_ensure
+
+    shipping_countries_ensure()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_sending_at_once_send_one_version(
+    countries, chain, buyer, office, argan, english
+):
+    """Two office staff send a quote for the same request at the same moment:
+    one version is sent, the other is told the request moved on."""
+    from tests.concurrency import at_once
+    from tests.factories import OfficeStaffFactory
+
+    request = submitted(chain, buyer, (argan, 5))
+    colleague = OfficeStaffFactory()
+    results = at_once(
+        [
+            lambda: sent(request, office, {argan: Decimal("90.00")}),
+            lambda: sent(request, colleague, {argan: Decimal("85.00")}),
+        ],
+        refused=TransitionRefused,
+    )
+    [quote] = [r for r in results if isinstance(r, Quote)]
+    [refusal] = [r for r in results if isinstance(r, TransitionRefused)]
+    assert "cannot become" in str(refusal)
+    assert list(Quote.objects.values_list("version", flat=True)) == [1]
+    assert request.quotes.get().sent_by == quote.sent_by

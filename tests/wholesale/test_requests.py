@@ -590,3 +590,34 @@ def test_request_lines_keep_the_pack_size_asked(chain, buyer, argan):
     argan.save()
     assert request.lines.get().units == 48
     assert Decimal(request.lines.get().units) == Decimal("48")
+
+
+@pytest.fixture
+def countries(transactional_db):
+    """Countries back before the companies (a transactional test before this
+    one may have flushed them)."""
+    from shop.shipping.services import shipping_countries_ensure
+
+    shipping_countries_ensure()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_requests_started_at_the_same_moment_get_distinct_numbers(
+    countries, chain, english
+):
+    """Six buyers opening a request at once: six numbers, none lost or shared."""
+    from shop.wholesale.models import Membership
+    from tests.concurrency import at_once
+    from tests.factories import MembershipFactory
+
+    buyers = [MembershipFactory(company=chain).user for _ in range(6)]
+    results = at_once(
+        [(lambda user=user: request_create(company=chain, by=user)) for user in buyers],
+        refused=RequestRefused,
+    )
+    year = timezone.localdate().year
+    assert sorted(r.number for r in results) == [
+        f"RFQ-{year}-{n:05d}" for n in range(1, 7)
+    ]
+    assert Membership.objects.count() == 6

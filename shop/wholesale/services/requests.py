@@ -36,7 +36,7 @@ S = QuoteStatus
 # More packs than any buyer orders at once: a typo, not a request.
 MAX_PACKS = 100_000
 MESSAGE_MAX_LENGTH = 5000
-NUMBER_ATTEMPTS = 5
+NUMBER_ATTEMPTS = 20
 
 
 class RequestRefused(Exception):
