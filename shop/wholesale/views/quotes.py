@@ -9,10 +9,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 
+from shop.wholesale.documents import proforma_pdf, quote_pdf
 from shop.wholesale.forms.requests import (
     QuoteAnswerForm,
     QuoteDeclineForm,
     QuoteReviseForm,
+)
+from shop.wholesale.services.orders import (
+    OrderRefused,
+    quote_accept,
+    quote_shortages_get,
 )
 from shop.wholesale.services.quotes import (
     quote_current_check,
@@ -26,8 +32,6 @@ from shop.wholesale.views.requests import Refused, RequestPageMixin
 def quote_answer_context(*, quote_request, quote, decline_form, revise_form) -> dict:
     """What the buyer needs to answer the current quote: whether it can still
     be accepted, which lines are short of stock, and the answer forms."""
-    from shop.wholesale.services.orders import quote_shortages_get
-
     expired = quote.valid_until < timezone.localdate()
     return {
         "quote_expired": expired,
@@ -42,8 +46,6 @@ class QuoteAcceptView(RequestPageMixin, View):
     """Accept the current quote: its order is placed at the quoted prices."""
 
     def post(self, request, *args, **kwargs):
-        from shop.wholesale.services.orders import OrderRefused, quote_accept
-
         quote_request = self.quote_request_get()
         form = QuoteAnswerForm(request.POST)
         version = form.cleaned_data["version"] if form.is_valid() else None
@@ -127,8 +129,6 @@ class QuotePdfView(RequestPageMixin, View):
     """One sent version of the quote as a PDF, in the page's language."""
 
     def get(self, request, *args, **kwargs):
-        from shop.wholesale.documents import quote_pdf
-
         quote_request = self.quote_request_get()
         quote = quote_of_request_get(request=quote_request, version=kwargs["version"])
         if quote is None:
@@ -141,8 +141,6 @@ class ProformaPdfView(RequestPageMixin, View):
     """The proforma invoice of the request's order, in the page's language."""
 
     def get(self, request, *args, **kwargs):
-        from shop.wholesale.documents import proforma_pdf
-
         quote_request = self.quote_request_get()
         if quote_request.order is None:
             raise Http404

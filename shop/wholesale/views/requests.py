@@ -59,7 +59,6 @@ class RequestPageMixin(BuyerMixin):
             self.request,
             "wholesale/request_detail.html",
             request_page_context(
-                http_request=self.request,
                 quote_request=quote_request,
                 company=self.company,
                 forms=forms,
@@ -73,7 +72,8 @@ class RequestPageMixin(BuyerMixin):
         return redirect("wholesale:request", pk=quote_request.pk)
 
 
-def request_page_context(*, http_request, quote_request, company, forms) -> dict:
+def request_page_context(*, quote_request, company, forms) -> dict:
+    # Imported here: the quotes module builds on this one's mixin.
     from shop.wholesale.views.quotes import quote_answer_context
 
     thread = request_thread_get(request=quote_request)
