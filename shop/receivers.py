@@ -17,6 +17,9 @@ CATALOGUE_MODELS = [
     ("partner", "Partner"),
     ("partner", "StockRecord"),
     ("partner", "OpeningPeriod"),
+    # Wholesale prices show on product pages and cards for buyers.
+    ("wholesale", "PriceTier"),
+    ("wholesale", "PriceListItem"),
 ]
 
 

@@ -6,8 +6,10 @@ catalogue version, so a company's negotiated prices never reach another.
 """
 
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 
-from shop.cache import catalogue_cached
+from shop.cache import catalogue_cache_key, catalogue_cached
 from shop.sales.context import Channel
 from shop.sales.selectors import sales_context_get
 from shop.wholesale.pricing import Offer, offers_for_ids_get, wholesale_offer_get
@@ -60,3 +62,32 @@ def wholesale_offer_for(context, product) -> Offer | None:
 def wholesale_offer(context, product, compact=False):
     """Show pack size, minimum order and prices to the request's buyer."""
     return {"offer": _offer(context, product), "compact": compact}
+
+
+@register.simple_tag(takes_context=True)
+def wholesale_offers_warm(context, rows) -> str:
+    """Load the buyer's offers of a whole listing at once (one query for the
+    tiers, one for the price list) into the cache each card then reads.
+
+    `rows` are products or (product, hit) pairs, as listings give them.
+    """
+    sales_context, company = _company(context)
+    if company is None:
+        return ""
+    products = [row[0] if isinstance(row, tuple) else row for row in rows]
+    keys = {
+        product.pk: catalogue_cache_key(
+            "wholesale-offer", product.pk, sales_context=sales_context
+        )
+        for product in products
+        if not getattr(product, "is_parent", False)
+    }
+    known = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in known]
+    if missing:
+        offers = offers_for_ids_get(product_ids=missing, company=company)
+        cache.set_many(
+            {keys[pk]: offers.get(pk) for pk in missing},
+            settings.CATALOGUE_CACHE_SECONDS,
+        )
+    return ""
