@@ -257,6 +257,8 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 COD_MAX_AMOUNT = Decimal(env.str("COD_MAX_AMOUNT", default="3000.00"))
 COD_FEE = Decimal(env.str("COD_FEE", default="15.00"))
 PHONENUMBER_DEFAULT_REGION = "MA"
+# Printed on wholesale proforma invoices: where buyers send their transfer.
+WHOLESALE_BANK_DETAILS = env.str("WHOLESALE_BANK_DETAILS", default="")
 # Line discounts at a store's counter, in percent: store staff up to the first,
 # store managers and office staff up to the second.
 INSTORE_STAFF_DISCOUNT_CAP = Decimal(

@@ -320,8 +320,9 @@ def order_place(
         currency=payment.currency,
         tenders=tenders or [Tender(payment.method, payment.amount, payment.reference)],
     )
-    if intent.context.channel != Channel.IN_STORE:
-        # The counter hands over (or emails) its own receipt instead.
+    if intent.context.channel not in (Channel.IN_STORE, Channel.WHOLESALE):
+        # The counter hands over (or emails) its own receipt, and a wholesale
+        # buyer gets the proforma invoice of the accepted quote instead.
         transaction.on_commit(
             lambda: order_confirmation_send(order=order, language=intent.language)
         )
