@@ -1,9 +1,11 @@
-"""Two pilot stores and one user of each role."""
+"""Two pilot stores, two wholesale companies and one user of each role."""
 
 import pytest
 
 from tests.factories import (
+    CompanyFactory,
     CustomerFactory,
+    MembershipFactory,
     OfficeStaffFactory,
     StoreManagerFactory,
     StoreStaffFactory,
@@ -11,7 +13,7 @@ from tests.factories import (
 
 
 @pytest.fixture
-def people(store_a, store_b):
+def people(store_a, store_b, company_a, company_b):
     """One user per role, by name (None: an anonymous visitor)."""
     return {
         "anonymous": None,
@@ -20,4 +22,18 @@ def people(store_a, store_b):
         "staff_b": StoreStaffFactory(store=store_b),
         "manager_a": StoreManagerFactory(store=store_a),
         "office": OfficeStaffFactory(),
+        # Company A's admin and another of its buyers; a buyer of company B.
+        "buyer": MembershipFactory(company=company_a, is_admin=True).user,
+        "colleague": MembershipFactory(company=company_a).user,
+        "other_buyer": MembershipFactory(company=company_b, is_admin=True).user,
     }
+
+
+@pytest.fixture
+def company_a(db):
+    return CompanyFactory(name="Chaîne Atlas")
+
+
+@pytest.fixture
+def company_b(db):
+    return CompanyFactory(name="Épicerie Rif")

@@ -1,9 +1,10 @@
-"""Role × URL: every dashboard and counter page, opened by every role.
+"""Role × URL: every dashboard, counter and wholesale page, opened by every role.
 
 The pages come from the URLconf itself (every route under `shop/dashboard/`,
-Oscar's and ours, and under `store/`, the counter), so a new page is in the
-matrix as soon as it is routed; the objects its URL names come from
-tests/roles/world.py, which fails with what to add when it cannot build one.
+Oscar's and ours, under `store/`, the counter, and under `wholesale/`, the
+buyers' area), so a new page is in the matrix as soon as it is routed; the
+objects its URL names come from tests/roles/world.py, which fails with what to
+add when it cannot build one.
 """
 
 from dataclasses import dataclass
@@ -15,14 +16,28 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from shop.instore.access import USE_COUNTER
+from shop.wholesale.access import BuyerMixin
 from tests.roles.world import UnknownKwarg, url_kwargs_get, world_build
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "customer", "staff_a", "staff_b", "manager_a", "office"]
-PREFIXES = ("shop/dashboard/", "store/")
+ROLES = [
+    "anonymous",
+    "customer",
+    "staff_a",
+    "staff_b",
+    "manager_a",
+    "office",
+    "buyer",
+    "colleague",
+    "other_buyer",
+]
+BUYERS = ("buyer", "colleague", "other_buyer")
+PREFIXES = ("shop/dashboard/", "store/", "wholesale/")
 # Pages of the dashboard anyone may open: signing in and out of it.
 PUBLIC = {"dashboard:login", "dashboard:logout"}
+# The wholesale offer (anyone) and an invitation's page (it says how to sign in).
+WHOLESALE_PUBLIC = {"wholesale:home", "wholesale:invitation"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,9 @@ class Route:
     kwargs: tuple[str, ...]
     # What a counter page needs besides acting for the store (CounterMixin).
     permission: str | None
+    # A buyers' page (BuyerMixin); `admin_only` ones are the company admin's.
+    for_buyers: bool = False
+    admin_only: bool = False
 
 
 def _walk(resolver, prefix="", namespace="", kwargs=()):
@@ -48,6 +66,8 @@ def _walk(resolver, prefix="", namespace="", kwargs=()):
                 route=route,
                 kwargs=names,
                 permission=getattr(view_class, "permission", None),
+                for_buyers=bool(view_class and issubclass(view_class, BuyerMixin)),
+                admin_only=bool(getattr(view_class, "admin_only", False)),
             )
 
 
@@ -64,18 +84,36 @@ def routes() -> list[Route]:
 
 
 def expected(route: Route, role: str) -> str:
+    if route.name in WHOLESALE_PUBLIC:
+        return "allowed"
     if role == "anonymous":
         return "login"
+    if route.name.startswith("wholesale:"):
+        return _wholesale_expected(route, role)
     if route.name == "instore:landing":
-        return "denied" if role == "customer" else "allowed"
+        return "denied" if role in ("customer", *BUYERS) else "allowed"
     if route.name.startswith("instore:"):
         # Built for store A.
-        if role in ("customer", "staff_b"):
+        if role in ("customer", "staff_b", *BUYERS):
             return "denied"
         if role == "staff_a" and route.permission != USE_COUNTER:
             return "denied"
         return "allowed"
     return "allowed" if role == "office" else "denied"
+
+
+def _wholesale_expected(route: Route, role: str) -> str:
+    if not route.for_buyers:
+        # Applying: any signed-in person.
+        return "allowed"
+    if role not in BUYERS:
+        return "denied"
+    if route.admin_only and role == "colleague":
+        return "denied"
+    # The world's objects are company A's: another company's buyer finds none.
+    if role == "other_buyer" and route.kwargs:
+        return "not found"
+    return "allowed"
 
 
 def outcome(response) -> str:
@@ -85,22 +123,39 @@ def outcome(response) -> str:
         return "denied"
     if response.status_code == 404:
         return "not found"
-    # 200, a redirect elsewhere, 405 for a page that only takes POST.
+    # 200, a redirect elsewhere, 400 for the empty form posted to a page that
+    # only takes POST, 405 for one that takes neither GET nor an empty POST.
     return "allowed"
 
 
-def _get(client, url):
-    # Each page in a savepoint: a GET with side effects (Oscar's "link user"
-    # is one) must not change what the next page finds.
+def _open(client, url):
+    """GET the page; a page that only takes POST is posted to (empty), so its
+    access rules are what is tested, not the method.
+
+    Each request in a savepoint: one with side effects (Oscar's "link user" is
+    one) must not change what the next page finds.
+    """
     with transaction.atomic():
         response = client.get(url)
+        transaction.set_rollback(True)
+    if response.status_code != 405:
+        return response
+    with transaction.atomic():
+        response = client.post(url)
         transaction.set_rollback(True)
     return response
 
 
 @pytest.fixture
-def world(store_a, store_b, people):
-    return world_build(store_a=store_a, store_b=store_b, seller=people["manager_a"])
+def world(store_a, store_b, people, office):
+    return world_build(
+        store_a=store_a,
+        store_b=store_b,
+        seller=people["manager_a"],
+        buyer=people["buyer"],
+        colleague=people["colleague"],
+        office=office,
+    )
 
 
 def test_the_matrix_holds_every_dashboard_and_counter_page(world):
@@ -118,8 +173,10 @@ def test_the_matrix_holds_every_dashboard_and_counter_page(world):
         "payments:order-action",
         "instore:landing",
         "instore:counter",
+        "wholesale:request",
+        "dashboard:wholesale-quote",
     } <= names
-    assert len(found) > 120
+    assert len(found) > 150
     with translation.override("fr"):
         for route in found:
             kwargs = url_kwargs_get(world, url_name=route.name, kwargs=route.kwargs)
@@ -132,7 +189,10 @@ def test_each_role_opens_exactly_its_pages(world, people, role):
     staff only (everyone else gets the styled refusal, store staff with a way
     back to their counter); store A's counter opens to its staff, its manager
     and office staff, its manager-only pages not to plain staff; another
-    store's staff and customers are refused it."""
+    store's staff and customers are refused it. The buyers' area opens to the
+    buyers of a company (its admin's pages to the admin only); another
+    company's buyer finds none of company A's requests, quotes or people, and
+    nobody else gets in."""
     client = Client()
     if people[role] is not None:
         client.force_login(people[role])
@@ -144,7 +204,7 @@ def test_each_role_opens_exactly_its_pages(world, people, role):
             except UnknownKwarg as missing:
                 pytest.fail(str(missing))
             url = reverse(route.name, kwargs=kwargs or None)
-            response = _get(client, url)
+            response = _open(client, url)
             want, got = expected(route, role), outcome(response)
             if want != got:
                 wrong.append(f"{url} ({route.name}): {got} [{response.status_code}]")

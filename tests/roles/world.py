@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 from oscar.test import factories as oscar_factories
@@ -22,6 +23,8 @@ from shop.instore.services import sales
 from shop.instore.services.drawer import drawer_session_open
 from shop.sales.context import ONLINE, Delivery, OrderIntent
 from shop.sales.services import order_payment_prepare
+from shop.wholesale.models import Application, CompanyAddress, Invitation
+from shop.wholesale.services.orders import quote_accept
 from tests.factories import (
     CertificationFactory,
     CustomerFactory,
@@ -29,6 +32,7 @@ from tests.factories import (
     StockRecordFactory,
     WarehouseFactory,
 )
+from tests.wholesale.journey import quote_for
 
 Basket = get_model("basket", "Basket")
 CommunicationEventType = get_model("communication", "CommunicationEventType")
@@ -118,8 +122,71 @@ def _counter_return(*, store, order, by, session):
     return counter_return
 
 
-def world_build(*, store_a, store_b, seller) -> World:
-    """Create one of everything a dashboard or counter URL names."""
+def _wholesale(*, buyer, colleague, office):
+    """Company A's people, an address, an invitation, a pending application
+    and a request quoted, accepted and ordered (with its attachment)."""
+    membership = buyer.wholesale_membership
+    company = membership.company
+    # No category of its own: Oscar's factory numbers category paths naively,
+    # and the world already has a root category.
+    honey = ProductFactory(
+        title="Miel de thym du monde",
+        upc="6111245599991",
+        wholesale_pack_size=6,
+        categories=None,
+    )
+    request, quote = quote_for(
+        company=company,
+        buyer=buyer,
+        office=office,
+        lines=[(honey, 4, "55.00")],
+    )
+    request.attachment.save("cahier-des-charges.pdf", ContentFile(b"%PDF-1.4\n"))
+    request.attachment_name = "cahier-des-charges.pdf"
+    request.save(update_fields=["attachment", "attachment_name"])
+    order = quote_accept(request=request, by=buyer)
+    address = CompanyAddress.objects.create(
+        company=company,
+        label="Dépôt de Aïn Sebaâ",
+        line1="Zone industrielle, lot 7",
+        city="Casablanca",
+        country_id="MA",
+    )
+    invitation = Invitation.objects.create(
+        company=company,
+        email="acheteur.invite@example.ma",
+        token="invitation-du-monde",
+        invited_by=buyer,
+    )
+    applicant = CustomerFactory(email="candidat.monde@example.ma")
+    application = Application.objects.create(
+        applicant=applicant,
+        name="Hôtel La Mamounia du monde",
+        kind="hotel_restaurant",
+        ice="001234567000089",
+        country_id="MA",
+        trade_register="RC Marrakech 4242",
+        address_line1="Avenue Bab Jdid",
+        city="Marrakech",
+        phone="+212524388600",
+        email="achats@hotel-monde.ma",
+        contact_name="Karim Tahiri",
+    )
+    colleague_membership = colleague.wholesale_membership
+    return {
+        "company": company,
+        "honey": honey,
+        "request": request,
+        "order": order,
+        "address": address,
+        "invitation": invitation,
+        "application": application,
+        "colleague": colleague_membership,
+    }
+
+
+def world_build(*, store_a, store_b, seller, buyer, colleague, office) -> World:
+    """Create one of everything a dashboard, counter or wholesale URL names."""
     argan = ProductFactory(title="Huile d'argane du monde", upc="6111245599990")
     StockRecordFactory(product=argan, partner=store_a, num_in_stock=20)
     sale, basket_line, session = _counter_sale(store=store_a, product=argan, by=seller)
@@ -168,6 +235,8 @@ def world_build(*, store_a, store_b, seller) -> World:
     )
     warehouse = WarehouseFactory(name="Entrepôt du monde")
     warehouse.users.add(linked)
+    wholesale = _wholesale(buyer=buyer, colleague=colleague, office=office)
+    rfq = wholesale["request"].pk
 
     common = {
         "store": store_a.code,
@@ -185,6 +254,8 @@ def world_build(*, store_a, store_b, seller) -> World:
         "line": basket_line.pk,
         "session": session.pk,
         "day": timezone.localdate().isoformat(),
+        "token": wholesale["invitation"].token,
+        "version": 1,
     }
     pk = {
         "dashboard:catalogue-product": argan.pk,
@@ -247,6 +318,29 @@ def world_build(*, store_a, store_b, seller) -> World:
         "instore:sale-receipt": sale.pk,
         "instore:sale-receipt-email": sale.pk,
         "instore:return-receipt": counter_return.pk,
+        "wholesale:account-buyer-remove": wholesale["colleague"].pk,
+        "wholesale:account-buyer-admin": wholesale["colleague"].pk,
+        "wholesale:account-invitation-cancel": wholesale["invitation"].pk,
+        "wholesale:account-address-update": wholesale["address"].pk,
+        "wholesale:account-address-delete": wholesale["address"].pk,
+        "wholesale:request": rfq,
+        "wholesale:request-submit": rfq,
+        "wholesale:request-message": rfq,
+        "wholesale:request-attachment": rfq,
+        "wholesale:quote-accept": rfq,
+        "wholesale:quote-decline": rfq,
+        "wholesale:quote-revise": rfq,
+        "wholesale:quote-pdf": rfq,
+        "wholesale:proforma-pdf": rfq,
+        "dashboard:wholesale-application": wholesale["application"].pk,
+        "dashboard:wholesale-application-approve": wholesale["application"].pk,
+        "dashboard:wholesale-application-reject": wholesale["application"].pk,
+        "dashboard:wholesale-company": wholesale["company"].pk,
+        "dashboard:wholesale-company-prices": wholesale["company"].pk,
+        "dashboard:wholesale-quote": rfq,
+        "dashboard:wholesale-quote-message": rfq,
+        "dashboard:wholesale-quote-attachment": rfq,
+        "dashboard:wholesale-product-tiers": wholesale["honey"].pk,
     }
     per_url = {name: {"pk": value} for name, value in pk.items()}
     # The queue's actions name a click & collect order; closing a drawer, the
@@ -254,6 +348,7 @@ def world_build(*, store_a, store_b, seller) -> World:
     for name in ("instore:collect-ready", "instore:collect-handover"):
         per_url[name] = {"number": collect_order.number}
     per_url["instore:drawer-report"] = {"session": closed.pk}
+    per_url["dashboard:wholesale-order-paid"] = {"number": wholesale["order"].number}
     # A take-away at the counter has no shipping address to edit.
     per_url["dashboard:order-shipping-address"] = {"number": collect_order.number}
     return World(store_a=store_a, store_b=store_b, common=common, per_url=per_url)

@@ -16,7 +16,7 @@ from shop.wholesale.documents import proforma_pdf, quote_pdf
 from shop.wholesale.models import PaymentTerms
 from shop.wholesale.services.orders import quote_accept
 from tests.factories import ProductFactory
-from tests.wholesale.test_orders import quote_for
+from tests.wholesale.journey import quote_for
 
 pytestmark = pytest.mark.django_db
 

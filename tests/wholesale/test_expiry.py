@@ -20,7 +20,7 @@ from shop.wholesale.services.orders import (
 from shop.wholesale.services.quotes import quote_revision_request, quote_send
 from shop.wholesale.tasks import quotes_expire_task
 from tests.factories import ProductFactory
-from tests.wholesale.test_orders import quote_for
+from tests.wholesale.journey import quote_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

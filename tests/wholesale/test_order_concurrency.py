@@ -11,7 +11,7 @@ from shop.wholesale.models import PaymentTerms, QuoteRequest, QuoteStatus
 from shop.wholesale.services.orders import OrderRefused, quote_accept
 from tests.concurrency import at_once
 from tests.factories import ProductFactory
-from tests.wholesale.test_orders import quote_for
+from tests.wholesale.journey import quote_for
 
 pytestmark = [
     pytest.mark.postgres,
