@@ -327,6 +327,7 @@ def world_build(*, store_a, store_b, seller, buyer, colleague, office) -> World:
         "wholesale:request-submit": rfq,
         "wholesale:request-message": rfq,
         "wholesale:request-attachment": rfq,
+        "wholesale:request-reorder": rfq,
         "wholesale:quote-accept": rfq,
         "wholesale:quote-decline": rfq,
         "wholesale:quote-revise": rfq,

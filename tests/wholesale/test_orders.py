@@ -466,3 +466,42 @@ def test_another_company_cannot_reorder(quoted, buyer):
     with pytest.raises(OrderRefused, match="Only a buyer of the company"):
         request_reorder(order=order, by=stranger)
     assert QuoteRequest.objects.count() == 1
+
+
+def test_the_dashboard_order_page_records_the_transfer(
+    quoted, buyer, office, client, committed
+):
+    """Office staff record a wholesale order's transfer from the order's own
+    page (with its bank reference): paid, then prepared."""
+    request, _quote = quoted
+    order = quote_accept(request=request, by=buyer)
+    client.force_login(office)
+    detail = reverse("dashboard:order-detail", kwargs={"number": order.number})
+    page = client.get(detail).content.decode()
+    paid = reverse("dashboard:wholesale-order-paid", kwargs={"number": order.number})
+    assert f'action="{paid}"' in page
+
+    committed(lambda: client.post(paid, {"reference": "VIR-2026-0042"}))
+
+    order.refresh_from_db()
+    assert order.status == "Being processed"
+    event = order.payment_events.get(event_type__code="paid")
+    assert (event.amount, event.reference) == (D("13400.00"), "VIR-2026-0042")
+
+
+def test_a_buyer_orders_again_from_the_request_page(quoted, buyer, colleague, client):
+    """On an ordered request, "order again" makes a new draft with the same
+    lines, for any buyer of the company."""
+    request, _quote = quoted
+    quote_accept(request=request, by=buyer)
+    client.force_login(colleague)
+    page = client.get(reverse("wholesale:request", kwargs={"pk": request.pk}))
+    reorder = reverse("wholesale:request-reorder", kwargs={"pk": request.pk})
+    assert f'action="{reorder}"' in page.content.decode()
+
+    response = client.post(reorder, follow=True)
+
+    draft = QuoteRequest.objects.exclude(pk=request.pk).get()
+    assert draft.status == QuoteStatus.DRAFT
+    assert sorted(draft.lines.values_list("packs", flat=True)) == [5, 10]
+    assert "A new request with the same lines" in response.content.decode()

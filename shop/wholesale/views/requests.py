@@ -20,6 +20,7 @@ from shop.wholesale.forms.requests import (
     RequestDetailsForm,
 )
 from shop.wholesale.models import QuoteStatus
+from shop.wholesale.services.orders import OrderRefused, request_reorder
 from shop.wholesale.services.requests import (
     RequestRefused,
     request_details_set,
@@ -395,6 +396,29 @@ def requests_home_section(*, request, company) -> dict:
 
 home_sections = [requests_home_section]
 
+
+class RequestReorderView(RequestPageMixin, View):
+    """A new draft with an ordered request's lines, to send again."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        quote_request = self.quote_request_get()
+        if quote_request.order is None:
+            raise Http404
+        try:
+            draft = request_reorder(order=quote_request.order, by=request.user)
+        except (OrderRefused, RequestRefused) as refusal:
+            return self.refused(quote_request, refusal)
+        for reason in getattr(draft, "reorder_skipped", []):
+            messages.warning(request, reason)
+        messages.success(
+            request,
+            _("A new request with the same lines: check it and submit it."),
+        )
+        return redirect("wholesale:request", pk=draft.pk)
+
+
 urlpatterns = [
     path("requests/", RequestListView.as_view(), name="requests"),
     path("requests/new/", RequestNewView.as_view(), name="request-new"),
@@ -412,5 +436,10 @@ urlpatterns = [
         "requests/<int:pk>/attachment/",
         RequestAttachmentView.as_view(),
         name="request-attachment",
+    ),
+    path(
+        "requests/<int:pk>/reorder/",
+        RequestReorderView.as_view(),
+        name="request-reorder",
     ),
 ]
