@@ -156,6 +156,7 @@ TEMPLATES = [
                 "oscar.core.context_processors.metadata",
                 "wagtail.contrib.settings.context_processors.settings",
                 "shop.cache.catalogue_version_context",
+                "shop.sales.selectors.sales_context_processor",
             ],
         },
     }

@@ -1,5 +1,7 @@
 """Reads of the sales context."""
 
+from django.utils.functional import SimpleLazyObject
+
 from shop.sales.context import ONLINE, SalesContext, wholesale
 
 
@@ -31,3 +33,10 @@ def _for_user(user) -> SalesContext:
         return ONLINE
     membership = membership_get(user=user)
     return wholesale(membership.company) if membership else ONLINE
+
+
+def sales_context_processor(request):
+    """Template context processor: `sales_context`, resolved when first read."""
+    return {
+        "sales_context": SimpleLazyObject(lambda: sales_context_get(request=request))
+    }
