@@ -382,6 +382,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per engine request drowns the useful output.
         "elastic_transport": {"level": "WARNING"},
+        # PDF fonts are subset for every document, a dozen lines each time.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

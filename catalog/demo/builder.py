@@ -90,6 +90,7 @@ def demo_load(*, stdout: OutputWrapper) -> None:
     _load_users(stdout)
     _build_cms_pages(stdout)
     _load_counter_sales(stdout)
+    _load_wholesale(stdout)
 
 
 def demo_counts() -> dict[str, int]:
@@ -367,6 +368,13 @@ def _load_counter_sales(stdout):
     from shop.instore.demo import counter_demo_load
 
     counter_demo_load(stdout=stdout)
+
+
+def _load_wholesale(stdout):
+    """Wholesale companies, their prices and requests, and an application."""
+    from shop.wholesale.demo import wholesale_demo_load
+
+    wholesale_demo_load(stdout=stdout)
 
 
 def _build_cms_pages(stdout):

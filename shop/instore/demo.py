@@ -129,8 +129,6 @@ def _sale_make(store, staff, shelf, demo: DemoSale) -> None:
             card_reference="TPE-DEMO-001" if demo.payment != "cash" else "",
         ),
         by=staff,
-        # The demo customer's receipt would only be printed to the console.
-        receipt_email=False,
     )
 
 

@@ -46,7 +46,8 @@ def test_a_second_load_changes_nothing(demo):
     assert first["counts"] == second["counts"]
     assert "Products (products.csv): 184 (184 created)" in first["output"]
     assert "Products (products.csv): 184 (184 unchanged)" in second["output"]
-    assert "Demo users: 6 (6 unchanged)" in second["output"]
+    assert "Demo users: 10 (10 unchanged)" in second["output"]
+    assert "Wholesale: 0 companies created" in second["output"]
     steps = re.findall(r"^  (.+): \d+ \((.+)\) in ", second["output"], re.MULTILINE)
     assert len(steps) == 8
     assert all(re.fullmatch(r"\d+ unchanged", outcomes) for _, outcomes in steps), steps
@@ -175,3 +176,23 @@ def test_the_demo_has_each_role(demo, client):
     assert picker.status_code == 200
     assert "Boutique Terroir Casablanca" in picker.content.decode()
     assert "Boutique Terroir Marrakech" in picker.content.decode()
+
+
+def test_the_demo_has_wholesale_companies_in_every_state(demo):
+    """Two approved companies (a Casablanca chain in MAD, a French importer in
+    EUR), one application awaiting review, and requests in several states."""
+    from shop.wholesale.models import Application, Company, QuoteRequest
+
+    assert "Wholesale: 2 companies created" in demo[0]["output"]
+    assert dict(Company.objects.values_list("name", "currency")) == {
+        "Souk Moderne SA": "MAD",
+        "Saveurs de l'Atlas SARL": "EUR",
+    }
+    assert Application.objects.filter(status="pending").count() == 1
+    assert set(QuoteRequest.objects.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "quoted",
+        "revision_requested",
+        "converted",
+    }

@@ -528,15 +528,13 @@ def _delivery(sale: CounterSale, priced: PricedSale) -> Delivery:
     )
 
 
-def sale_place(
-    *, sale: CounterSale, payment: CounterPayment, by, receipt_email: bool = True
-):
+def sale_place(*, sale: CounterSale, payment: CounterPayment, by):
     """Take the payment and place the sale's order; return the order.
 
     A second call for a placed sale (double submit) returns the same order.
     The cash part goes into the store's open drawer; card and cash are
     recorded as paid at once, pay on delivery when the courier brings the money.
-    A named customer with an email gets the receipt, unless told otherwise.
+    A named customer with an email gets the receipt.
     """
     with transaction.atomic():
         sale = CounterSale.objects.select_for_update().get(pk=sale.pk)
@@ -589,7 +587,7 @@ def sale_place(
                 reason=sale.receipt_number,
                 sale=sale,
             )
-        if receipt_email and sale.customer_id and sale.customer.email:
+        if sale.customer_id and sale.customer.email:
             transaction.on_commit(lambda: receipt_email_send(sale=sale))
         return order
 
