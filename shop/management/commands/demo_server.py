@@ -25,6 +25,10 @@ DEMO_LOGINS = [
     ("store manager, Casablanca", "gerant.casablanca@terroir.ma", "terroir-manager"),
     ("store staff of both stores", "renfort@terroir.ma", "terroir-store"),
     ("customer", "client@terroir.ma", "terroir-client"),
+    ("wholesale buyer, admin of Souk Moderne", "achats@soukmoderne.ma", "terroir-pro"),
+    ("wholesale buyer, Souk Moderne", "logistique@soukmoderne.ma", "terroir-pro"),
+    ("wholesale importer (EUR)", "import@saveurs-atlas.fr", "terroir-pro"),
+    ("wholesale applicant (pending)", "contact@riad-essaouira.ma", "terroir-pro"),
 ]
 
 
