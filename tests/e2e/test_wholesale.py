@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from shop.shipping.services import shipping_countries_ensure
 from shop.wholesale.models import PriceTier, QuoteRequest, QuoteStatus
 from shop.wholesale.services.quotes import quote_send
 from tests.factories import (
@@ -22,7 +23,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def honey(transactional_db):
-    """Thyme honey in cartons of 6 (minimum 12 jars), 500 in a warehouse."""
+    """Thyme honey in cartons of 6 (minimum 12 jars), 500 in a warehouse.
+
+    A transactional test before this one may have flushed the countries.
+    """
+    shipping_countries_ensure()
     product = ProductFactory(
         title="Miel de thym 250 g",
         wholesale_pack_size=6,
