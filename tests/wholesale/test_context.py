@@ -45,7 +45,7 @@ def _request(company, user, status):
     return QuoteRequest.objects.create(
         company=company,
         created_by=user,
-        number=f"RFQ-T-{status}",
+        number=f"RFQ-T-{QuoteStatus.values.index(status)}",
         status=status,
         delivery_country_id="MA",
     )
