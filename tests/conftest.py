@@ -47,6 +47,18 @@ def local_stripe():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in the shop's default language: a request served by the
+    test client leaves its language active, and the next test must not inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Start every test with an empty cache so cached pages never leak across tests."""
     from django.core.cache import caches

@@ -261,7 +261,7 @@ def test_an_invitation_is_for_its_address_only(client, invited, english):
     assert not Membership.objects.filter(user=other).exists()
 
 
-def test_a_buyer_of_another_company_cannot_join(importer, chain, buyer):
+def test_a_buyer_of_another_company_cannot_join(importer, chain, buyer, english):
     """Invited before they joined another company: still one company only."""
     someone = CustomerFactory(email="double@example.ma")
     invitation = invitation_send(company=chain, email="double@example.ma", by=buyer)
@@ -271,7 +271,9 @@ def test_a_buyer_of_another_company_cannot_join(importer, chain, buyer):
     assert membership_of(someone).company == importer
 
 
-def test_sending_to_a_buyer_of_another_company_is_refused(importer_buyer, chain, buyer):
+def test_sending_to_a_buyer_of_another_company_is_refused(
+    importer_buyer, chain, buyer, english
+):
     with pytest.raises(AccountRefused, match="already buys for another company"):
         invitation_send(company=chain, email=importer_buyer.email, by=buyer)
 
@@ -292,7 +294,7 @@ def test_an_invitation_expires_after_fourteen_days(client, invited, english):
     assert not Membership.objects.filter(user=person).exists()
 
 
-def test_an_invitation_works_once(invited, chain, buyer):
+def test_an_invitation_works_once(invited, chain, buyer, english):
     """Used by one person, it lets nobody else in, nor them back once removed."""
     first = CustomerFactory(email="karim.tazi@marjane.ma")
     membership = invitation_accept(invitation=invited, user=first)

@@ -344,9 +344,10 @@ def test_the_office_marks_the_transfer_received(quoted, buyer, office, committed
     assert (event.event_type.code, event.amount) == ("paid", D("13400.00"))
     assert order.sources.get().amount_debited == D("13400.00")
     note = order.notes.get()
-    assert (note.user, note.message) == (office, "Bank transfer received (VIR-20251).")
+    # Written in the shop's language (French) for the office's order history.
+    assert (note.user, note.message) == (office, "Virement bancaire reçu (VIR-20251).")
     (email,) = mail.outbox
-    assert "payment received" in email.subject
+    assert email.subject == f"Commande {order.number} : paiement reçu"
     assert email.to == [buyer.email, request.company.email]
 
     with pytest.raises(OrderRefused, match="already marked as paid"):
@@ -440,7 +441,7 @@ def test_a_buyer_reorders_a_past_order_into_a_new_draft(
         "MA",
         None,
     )
-    assert f"Reorder of order {order.number}" in draft.notes
+    assert f"Renouvellement de la commande {order.number}" in draft.notes
     assert sorted(draft.lines.values_list("product_id", "packs")) == sorted(
         [(argan.pk, 10), (honey.pk, 5)]
     )
