@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shop.sales.context import (
     MARKETS,
@@ -96,7 +97,9 @@ class CheckoutPayment(models.Model):
         verbose_name=_("collection store"),
     )
     pickup_date = models.DateField(_("pickup date"), null=True, blank=True)
-    quote_reference = models.CharField(_("quote"), max_length=64, blank=True)
+    quote_reference = models.CharField(
+        pgettext_lazy("commercial offer", "quote"), max_length=64, blank=True
+    )
     # (product id, quantity, stock record id) per line: placement refuses a
     # basket that changed after the amount was agreed.
     basket_lines = models.JSONField(_("basket lines"), default=list)

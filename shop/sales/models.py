@@ -8,6 +8,7 @@ models, migrations and dashboard stay as shipped, and the channels to come
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shop.sales.context import Channel, Fulfilment
 
@@ -52,7 +53,9 @@ class OrderOrigin(models.Model):
         related_name="orders_as_agent",
         verbose_name=_("sales agent"),
     )
-    quote_reference = models.CharField(_("quote"), max_length=64, blank=True)
+    quote_reference = models.CharField(
+        pgettext_lazy("commercial offer", "quote"), max_length=64, blank=True
+    )
 
     class Meta:
         verbose_name = _("order origin")

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -420,8 +421,8 @@ class Quote(models.Model):
 
     class Meta:
         ordering = ["request", "version"]
-        verbose_name = _("quote")
-        verbose_name_plural = _("quotes")
+        verbose_name = pgettext_lazy("commercial offer", "quote")
+        verbose_name_plural = pgettext_lazy("commercial offer", "quotes")
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "version"], name="quote_unique_version"
