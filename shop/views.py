@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from shop import health
 from shop.instore.access import counter_stores_get
+from shop.wholesale.access import membership_get
 
 
 @never_cache
@@ -22,10 +23,12 @@ def healthz(request):
 @require_GET
 def after_login(request):
     """Where a sign-in without a `next` page lands, in the visitor's language:
-    store staff at their counter, office staff on the dashboard, customers on
-    the shop's home page."""
+    store staff at their counter, office staff on the dashboard, wholesale
+    buyers in their company's area, customers on the shop's home page."""
     if request.user.is_staff:
         return redirect("dashboard:index")
     if counter_stores_get(user=request.user):
         return redirect("instore:landing")
+    if membership_get(user=request.user):
+        return redirect("wholesale:dashboard")
     return redirect(settings.OSCAR_HOMEPAGE)

@@ -240,13 +240,15 @@ def test_the_refusal_page_reads_right_to_left_in_arabic(client):
     [
         ("staff_a", "/fr/store/casablanca/"),
         ("office", "/fr/shop/dashboard/"),
+        ("buyer", "/fr/wholesale/dashboard/"),
         ("customer", "/fr/"),
     ],
 )
-def test_signing_in_lands_each_role_on_its_start_page(client, request, who, landing):
+def test_signing_in_lands_each_role_on_its_start_page(client, people, who, landing):
     """Without a `next` page, store staff land at their counter, office staff on
-    the dashboard, customers on the home page of the language they used."""
-    user = request.getfixturevalue(who)
+    the dashboard, wholesale buyers in their company's area, customers on the
+    home page of the language they used."""
+    user = people[who]
     response = client.post(
         "/fr/shop/accounts/login/",
         {
