@@ -100,3 +100,30 @@ def test_a_buyer_requests_a_quote_and_accepts_it(live_server, page, honey):
     assert order.number in page.locator("main").inner_text()
     proforma = page.get_by_role("link", name="Download the proforma invoice (PDF)")
     assert proforma.is_visible()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_buyer_area_fits_a_phone_and_a_desktop(live_server, page, honey, width):
+    """The catalogue's wide table scrolls inside its box; no page of the area
+    makes the whole window scroll sideways."""
+    buyer = MembershipFactory(company=CompanyFactory(), is_admin=True).user
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server.url}/fr/shop/accounts/login/")
+    page.fill("#id_login-username", buyer.email)
+    page.fill("#id_login-password", "terroir-client")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for path in [
+        "dashboard/",
+        "catalogue/",
+        "catalogue/?q=miel",
+        "requests/",
+        "account/",
+    ]:
+        page.goto(f"{live_server.url}/fr/wholesale/{path}")
+        assert honey.title in page.content() or "catalogue" not in path
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth"
+            " - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (path, overflow)
