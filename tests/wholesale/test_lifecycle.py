@@ -27,6 +27,7 @@ from tests.factories import (
     StockRecordFactory,
     WarehouseFactory,
 )
+from tests.wholesale.test_applications import MOROCCAN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -76,26 +77,7 @@ def test_from_application_to_reorder(argan, office, django_capture_on_commit_cal
     # A shopper applies for their company.
     applicant = CustomerFactory(email="achats@albaraka.ma")
     shopper = signed_in(applicant)
-    post(
-        shopper,
-        reverse("wholesale:apply"),
-        {
-            "name": "Épicerie Al Baraka",
-            "kind": "retail_chain",
-            "country": "MA",
-            "ice": "001234567000089",
-            "vat_number": "",
-            "trade_register": "RC Casablanca 123456",
-            "address_line1": "12 rue Tarik Ibn Ziad",
-            "address_line2": "",
-            "city": "Casablanca",
-            "postcode": "20000",
-            "contact_name": "Salma Bennani",
-            "phone": "06 12 34 56 78",
-            "email": "achats@albaraka.ma",
-            "expected_volumes": "200 bouteilles par mois",
-        },
-    )
+    post(shopper, reverse("wholesale:apply"), MOROCCAN)
     application = Application.objects.get(applicant=applicant)
     assert application.status == Application.Status.PENDING
     assert shopper.get(reverse("wholesale:request-new")).status_code == 403
