@@ -14,3 +14,11 @@ class CashOnDeliveryFee(BaseSurcharge):
     def calculate(self, basket, **kwargs):
         fee = settings.COD_FEE
         return prices.Price(currency=basket.currency, excl_tax=fee, incl_tax=fee)
+
+
+def surcharge_label(charge) -> str:
+    """An order's surcharge named in the reader's language (the order keeps the
+    name in the language it was placed in)."""
+    if charge.code == CashOnDeliveryFee.code:
+        return str(CashOnDeliveryFee.name)
+    return charge.name

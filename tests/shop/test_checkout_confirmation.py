@@ -1,6 +1,9 @@
 """Order confirmation: email in the shopper's language, store details, account."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from oscar.apps.analytics.models import UserRecord
@@ -113,3 +116,53 @@ def test_a_customer_order_counts_in_the_customer_statistics(argan_oil):
     )
     assert record.total_spent == first.total_incl_tax + second.total_incl_tax
     assert record.date_last_order == second.date_placed
+
+
+def table_rows(response) -> list[str]:
+    """Every table row of the page, as its cells' text on one line."""
+    rows = page_text(response).split("<tr")[1:]
+    return [
+        " ".join(re.sub(r"<[^>]+>|^[^>]*>", " ", row).replace("\xa0", " ").split())
+        for row in (row.split("</tr>")[0] for row in rows)
+    ]
+
+
+def test_the_cash_on_delivery_fee_is_in_every_total_the_customer_reads(argan_oil):
+    """The account's order page, and the order status page a guest opens from
+    the email, list the fee between delivery and the total, in the reader's
+    language: the amounts shown add up to the total."""
+    customer = UserFactory(email="client@terroir.ma")
+    client = Client()
+    client.force_login(customer)
+    order = customer_orders(client, customer, argan_oil)
+    fee = order.surcharges.get()
+    assert fee.incl_tax == settings.COD_FEE
+    assert order.total_incl_tax == (
+        order.basket_total_incl_tax + order.shipping_incl_tax + fee.incl_tax
+    )
+    amount = f"{fee.incl_tax:.2f}".replace(".", ",")
+    account = client.get(url("customer:order", "fr", order_number=order.number))
+    assert f"Frais de paiement à la livraison {amount} MAD" in table_rows(account)
+
+    guest = Shopper(Client(), email="invite@example.ma", language="ar")
+    guest.up_to_payment([(argan_oil, 1)], shipping="standard")
+    guest.pay_by("cash_on_delivery")
+    guest.place()
+    guest_order = Order.objects.get(guest_email="invite@example.ma")
+    keys = {"order_number": guest_order.number, "hash": guest_order.verification_hash()}
+    status = guest.client.post(
+        url("customer:anon-order-form", "ar", **keys),
+        {"email": "invite@example.ma"},
+        follow=True,
+    )
+    assert status.request["PATH_INFO"] == url("customer:anon-order", "ar", **keys)
+    rows = table_rows(status)
+    assert any(
+        # Arabic amounts are written with a decimal point.
+        row.startswith("رسوم الدفع عند التسليم") and f"{fee.incl_tax:.2f}" in row
+        for row in rows
+    ), rows
+    assert any(
+        row.startswith("مجموع الطلب") and f"{guest_order.total_incl_tax:.2f}" in row
+        for row in rows
+    ), rows

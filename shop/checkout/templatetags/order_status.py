@@ -1,10 +1,12 @@
 from django import template
 
 from shop.checkout.statuses import OrderForDisplay, status_label
+from shop.checkout.surcharges import surcharge_label
 
 register = template.Library()
 
 register.filter("status_label", status_label)
+register.filter("surcharge_label", surcharge_label)
 
 
 @register.filter
