@@ -142,8 +142,13 @@
           }
           break;
         case "Escape":
-          if (open) close();
-          else input.value = "";
+          if (open) {
+            // A search box empties itself on Escape: closing the list keeps the text.
+            event.preventDefault();
+            close();
+          } else {
+            input.value = "";
+          }
           break;
         case "Tab":
           close();

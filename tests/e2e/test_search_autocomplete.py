@@ -35,7 +35,8 @@ def test_keyboard_choice_of_a_suggestion_opens_the_product(live_server, page, sa
 
 
 def test_escape_closes_the_suggestions(live_server, page, saffron):
-    """Escape hides the list and the box says it is collapsed."""
+    """Escape hides the list and the box says it is collapsed; what was typed
+    stays (a search box would empty itself); a second Escape clears it."""
     page.goto(f"{live_server.url}/fr/shop/search/")
     box = page.get_by_role("combobox")
     box.fill("huile")
@@ -43,6 +44,9 @@ def test_escape_closes_the_suggestions(live_server, page, saffron):
     box.press("Escape")
     assert page.get_by_role("listbox").is_hidden()
     assert box.get_attribute("aria-expanded") == "false"
+    assert box.input_value() == "huile"
+    box.press("Escape")
+    assert box.input_value() == ""
 
 
 @pytest.mark.parametrize("width", [390, 1280])
