@@ -259,3 +259,19 @@ def test_signing_in_lands_each_role_on_its_start_page(client, people, who, landi
         follow=True,
     )
     assert response.redirect_chain[-1][0] == landing
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_signing_in_keeps_the_language_of_the_sign_in_page(client, people, language):
+    """A shopper who signs in on the Arabic or English page stays in it."""
+    response = client.post(
+        f"/{language}/shop/accounts/login/",
+        {
+            "login-username": people["customer"].email,
+            "login-password": "terroir-client",
+            "login_submit": "1",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"/{language}/"
+    assert f'<html lang="{language}"' in response.content.decode()
