@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "oscar.config.Shop",
     "shop.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
-    "oscar.apps.address.apps.AddressConfig",
+    "shop.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
@@ -282,6 +282,10 @@ HAYSTACK_CONNECTIONS = {
 }
 
 # Oscar
+# The address app is forked for its forms only: its tables and migrations stay
+# Oscar's.
+MIGRATION_MODULES = {"address": "oscar.apps.address.migrations"}
+
 OSCAR_SHOP_NAME = "Terroir du Maroc"
 OSCAR_SHOP_TAGLINE = _("Products of Moroccan cooperatives")
 OSCAR_DEFAULT_CURRENCY = "MAD"
