@@ -1,4 +1,5 @@
-"""Overrides oscar.apps.checkout.apps: adds the card 3-D Secure and return URLs."""
+"""Overrides oscar.apps.checkout.apps: adds the card 3-D Secure and return URLs,
+and taking chilled products out of a basket nothing can deliver."""
 
 import oscar.apps.checkout.apps as apps
 from django.urls import path
@@ -14,6 +15,7 @@ class CheckoutConfig(apps.CheckoutConfig):
             "checkout.views", "CardAuthenticateView"
         )
         self.card_complete_view = get_class("checkout.views", "CardCompleteView")
+        self.chilled_remove_view = get_class("checkout.views", "ChilledRemoveView")
 
     def get_urls(self):
         urls = [
@@ -26,6 +28,11 @@ class CheckoutConfig(apps.CheckoutConfig):
                 "card/complete/",
                 self.card_complete_view.as_view(),
                 name="card-complete",
+            ),
+            path(
+                "chilled/remove/",
+                self.chilled_remove_view.as_view(),
+                name="chilled-remove",
             ),
         ]
         return urls + super().get_urls()

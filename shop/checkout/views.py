@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import generic
 from oscar.apps.checkout import views
 from oscar.apps.checkout.exceptions import FailedPreCondition
@@ -24,7 +25,8 @@ from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
 from shop.payments.types import PaymentDeclined, PaymentError, PaymentStatus
 from shop.sales.services import basket_lines_prefetch, order_payment_prepare
-from shop.shipping.selectors import shipping_options_get
+from shop.shipping.selectors import line_is_chilled, shipping_options_get
+from shop.shipping.services import chilled_lines_remove
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +78,36 @@ class ShippingMethodView(views.ShippingMethodView):
         ctx["unavailable_options"] = [
             option for option in self.shipping_options if not option.available
         ]
+        # A chilled basket no method can carry: offer the ways forward.
+        if not any(option.available for option in self.shipping_options):
+            ctx["chilled_titles"] = [
+                line.product.get_title()
+                for line in self.request.basket.all_lines()
+                if line_is_chilled(line)
+            ]
         return ctx
+
+
+class ChilledRemoveView(generic.View):
+    """Take the chilled products out of the basket, then choose a delivery again."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        titles = chilled_lines_remove(basket=request.basket)
+        if titles:
+            messages.info(
+                request,
+                ngettext(
+                    "%(products)s was taken out of your basket.",
+                    "%(products)s were taken out of your basket.",
+                    len(titles),
+                )
+                % {"products": ", ".join(titles)},
+            )
+        if request.basket.is_empty:
+            return redirect("basket:summary")
+        return redirect("checkout:shipping-method")
 
 
 class CheckoutPaymentMixin:

@@ -38,6 +38,12 @@ class BasketFacts:
     cold_chain_titles: list[str]
 
 
+def line_is_chilled(line) -> bool:
+    """The line's product (or the product it is a variant of) needs the cold chain."""
+    product = line.product
+    return product.cold_chain or bool(product.parent_id and product.parent.cold_chain)
+
+
 def basket_facts_get(*, basket) -> BasketFacts:
     from oscar.core.loading import get_model
 
@@ -69,12 +75,7 @@ def basket_facts_get(*, basket) -> BasketFacts:
         ),
         Decimal("0"),
     )
-    cold = [
-        line.product.get_title()
-        for line in lines
-        if line.product.cold_chain
-        or (line.product.parent_id and line.product.parent.cold_chain)
-    ]
+    cold = [line.product.get_title() for line in lines if line_is_chilled(line)]
     return BasketFacts(quantities=quantities, weight=weight, cold_chain_titles=cold)
 
 
@@ -115,6 +116,7 @@ def shipping_options_get(*, basket, address=None) -> list[ShippingOption]:
     domestic = country == DOMESTIC_COUNTRY
     city = getattr(address, "line4", "") or ""
     options = []
+    stocking, missing = pilot_stores_stocking(quantities=facts.quantities)
 
     standard = StandardDelivery(weight=facts.weight, domestic=domestic)
     if facts.cold_chain_titles:
@@ -139,23 +141,25 @@ def shipping_options_get(*, basket, address=None) -> list[ShippingOption]:
                 )
             )
         elif address is not None and not cold_chain_city_covered(city=city):
-            options.append(
-                ShippingOption(
-                    refrigerated,
-                    False,
-                    _(
-                        "Our refrigerated trucks do not reach %(city)s yet; "
-                        "choose click & collect or another address."
-                    )
-                    % {"city": city},
+            # Click & collect is a way out only where a store holds the basket.
+            reason = (
+                _(
+                    "Our refrigerated trucks do not reach %(city)s yet; "
+                    "choose click & collect or another address."
+                )
+                if stocking
+                else _(
+                    "Our refrigerated trucks do not reach %(city)s yet; choose "
+                    "another address, or take the chilled products out of your "
+                    "basket."
                 )
             )
+            options.append(ShippingOption(refrigerated, False, reason % {"city": city}))
         else:
             options.append(ShippingOption(refrigerated, True))
     else:
         options.append(ShippingOption(standard, True))
 
-    stocking, missing = pilot_stores_stocking(quantities=facts.quantities)
     options.extend(ShippingOption(ClickAndCollect(store=s), True) for s in stocking)
     options.extend(
         ShippingOption(

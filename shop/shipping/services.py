@@ -1,6 +1,8 @@
-"""Shipping reference data that must always exist (countries, cold-chain cities)."""
+"""Shipping reference data that must always exist (countries, cold-chain cities),
+and taking chilled products out of a basket no refrigerated delivery can carry."""
 
 from django.apps import apps as global_apps
+from django.db import transaction
 
 # Morocco first, then the European Union (export under the EU association agreement).
 SHIPPING_COUNTRIES = [
@@ -66,3 +68,16 @@ def cold_chain_cities_ensure(*, apps=global_apps) -> None:
         city_model.objects.bulk_create(
             city_model(name=name) for name in COLD_CHAIN_CITIES
         )
+
+
+def chilled_lines_remove(*, basket) -> list[str]:
+    """Take the chilled products out of the basket; their titles, for the message."""
+    # Imported here: the data migration imports this module before models may load.
+    from shop.shipping.selectors import line_is_chilled
+
+    chilled = [line for line in basket.all_lines() if line_is_chilled(line)]
+    with transaction.atomic():
+        for line in chilled:
+            line.delete()
+    basket.reset_offer_applications()
+    return [line.product.get_title() for line in chilled]

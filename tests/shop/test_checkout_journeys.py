@@ -145,6 +145,47 @@ def test_refrigerated_delivery_is_refused_outside_covered_cities(shopper, goat_c
     assert "No delivery method can carry this basket" in page_text(page)
 
 
+def test_a_chilled_basket_outside_covered_cities_has_a_way_forward(
+    shopper, goat_cheese, argan_oil
+):
+    """No store stocks the cheese, so the page does not send the shopper to
+    one; it offers another address, or to take the chilled products out in
+    one click, after which standard delivery carries the rest."""
+    shopper.add(goat_cheese, 1)
+    shopper.add(argan_oil, 2)
+    shopper.start_as_guest()
+    shopper.address(line4="Ouarzazate")
+    page = page_text(shopper.client.get(url("checkout:shipping-method")))
+    assert "choose click &amp; collect" not in page
+    assert f'href="{url("checkout:shipping-address")}"' in page
+    remove = url("checkout:chilled-remove")
+    assert f'action="{remove}"' in page
+    assert "Fromage de chèvre de Chefchaouen" in page
+
+    response = shopper.client.post(remove, follow=True)
+
+    # Standard delivery is then the one method left: chosen, on to payment.
+    assert [step for step, _status in response.redirect_chain] == [
+        url("checkout:shipping-method"),
+        url("checkout:payment-method"),
+    ]
+    checkout = shopper.client.session["checkout_data"]
+    assert checkout["shipping"]["method_code"] == "standard"
+    text = page_text(response)
+    assert "Fromage de chèvre de Chefchaouen was taken out of your basket." in text
+    lines = shopper.client.get(url("basket:summary")).context["basket"].all_lines()
+    assert [(line.product, line.quantity) for line in lines] == [(argan_oil, 2)]
+
+
+def test_taking_chilled_products_out_needs_the_form(shopper, goat_cheese):
+    """A GET changes nothing; the button posts with the form's token."""
+    shopper.add(goat_cheese, 1)
+    response = shopper.client.get(url("checkout:chilled-remove"))
+    assert response.status_code == 405
+    lines = shopper.client.get(url("basket:summary")).context["basket"].all_lines()
+    assert [line.product for line in lines] == [goat_cheese]
+
+
 def test_staff_can_extend_cold_chain_coverage(shopper, goat_cheese):
     """A city added by staff gets refrigerated delivery straight away."""
     from shop.shipping.models import ColdChainCity
