@@ -166,3 +166,19 @@ def test_the_cash_on_delivery_fee_is_in_every_total_the_customer_reads(argan_oil
         row.startswith("مجموع الطلب") and f"{guest_order.total_incl_tax:.2f}" in row
         for row in rows
     ), rows
+
+
+def test_the_confirmation_says_how_the_order_is_paid_in_plain_words(
+    argan_oil, casablanca_store
+):
+    """'Paiement au retrait : 120,00 MAD', not Oscar's 'Allocation of … from
+    type … (reference: pay_at_pickup-…)' bookkeeping line."""
+    shopper = Shopper(Client(), language="fr")
+    shopper.up_to_payment(
+        [(argan_oil, 1)], shipping=f"click-collect-{casablanca_store.pk}"
+    )
+    shopper.pay_by("pay_at_pickup")
+    page = page_text(shopper.place())
+    assert "Allocation" not in page
+    assert "pay_at_pickup-" not in page
+    assert re.search(r"Paiement au retrait\s*:\s*120,00\s*MAD", page), page
