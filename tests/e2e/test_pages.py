@@ -103,3 +103,30 @@ def test_arabic_layout_is_mirrored(
         assert heading_align == ("rtl" if language == "ar" else "ltr")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_product_with_a_long_label_fits_a_phone(browser, live_server, language):
+    """A quality label's full name wraps: the product page is no wider than the
+    phone (it was 443–515 px on a 390 px screen)."""
+    from tests.factories import CertificationFactory, ProductFactory
+
+    product = ProductFactory(title="Huile d'argane alimentaire 250 ml")
+    CertificationFactory(
+        scheme="igp",
+        name="Huile d'argane alimentaire de la coopérative Tafyoucht",
+        products=[product],
+    )
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale=language)
+    tab = context.new_page()
+    try:
+        path = product.get_absolute_url().replace("/fr/", f"/{language}/", 1)
+        assert tab.goto(live_server.url + path).status == 200
+        assert tab.locator(".quality-labels .badge").first.is_visible()
+        overflow = tab.evaluate(
+            "document.documentElement.scrollWidth"
+            " - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+    finally:
+        context.close()
