@@ -26,6 +26,9 @@ PRICE_STEP = 0.005  # under the index's price resolution (1 centime)
 Category = get_model("catalogue", "Category")
 
 MAX_RESULT_WINDOW = 10_000  # the engine refuses to page deeper
+# The fallback when no product has every word: three words out of four (one of
+# two, two of three), rounded down.
+MOST_WORDS = "75%"
 MARK_START, MARK_END = "\x02", "\x03"  # escaped later, then turned into <mark>
 
 SORT_RELEVANCE = "relevance"
@@ -105,6 +108,7 @@ class SearchResults:
     per_page: int
     facets: list[Facet] = field(default_factory=list)
     suggestion: str = ""
+    partial: bool = False
     degraded: bool = False
     took_ms: int | None = None
 
@@ -130,6 +134,7 @@ class EngineAnswer:
     page: int  # the page served: the last one when the query asked beyond it
     aggregations: dict  # the engine's facet buckets, as returned
     suggestion: str = ""
+    partial: bool = False  # no product has every word: most of them matched
     took_ms: int | None = None
 
 
@@ -153,7 +158,9 @@ def _has_arabic(text: str) -> bool:
     return any("\u0600" <= char <= "\u06ff" for char in text)
 
 
-def _text_query(text: str, *, fuzzy: bool = False) -> dsl.query.Query:
+def _text_query(
+    text: str, *, fuzzy: bool = False, most_words: bool = False
+) -> dsl.query.Query:
     """All words must match in one field; title matches rank first, and among
     them the products the words name ("safran": the saffron before the green
     tea with saffron, "huile": the oils before the soap with olive oil).
@@ -163,7 +170,9 @@ def _text_query(text: str, *, fuzzy: bool = False) -> dsl.query.Query:
     is a single clause; the naming clause only adds to the score, on a field of
     one to three words. The first pass reads the Arabic sub-fields only for
     Arabic script; the second, broader pass (see `product_search`) adds typo
-    tolerance and the Arabic analysis of any text ("m'gouna" keeps its form).
+    tolerance and the Arabic analysis of any text ("m'gouna" keeps its form);
+    the last one asks for most of the words only ("miel bio" when no honey is
+    organic), products matching more of them first.
     """
     fields = ["title^4", "text"]
     if fuzzy or _has_arabic(text):
@@ -171,12 +180,17 @@ def _text_query(text: str, *, fuzzy: bool = False) -> dsl.query.Query:
     options = (
         {"fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20} if fuzzy else {}
     )
+    matching = (
+        {"operator": "or", "minimum_should_match": MOST_WORDS}
+        if most_words
+        else {"operator": "and"}
+    )
     words = dsl.Q(
         "multi_match",
         query=text,
         fields=fields,
-        type="best_fields",
-        operator="and",
+        type="most_fields" if most_words else "best_fields",
+        **matching,
         **options,
     )
     naming = dsl.Q("match", title_head={"query": text, "boost": 2, **options})
@@ -297,10 +311,16 @@ def _sort(query: ProductQuery) -> list:
     return ["_score", *tiebreak]
 
 
-def build_search(query: ProductQuery, *, fuzzy: bool = False) -> dsl.Search:
+def build_search(
+    query: ProductQuery, *, fuzzy: bool = False, most_words: bool = False
+) -> dsl.Search:
     """Return the engine request for a product listing (exposed for tests/bench)."""
     filters = _facet_filters(query)
-    main = _text_query(query.text, fuzzy=fuzzy) if query.text else dsl.Q("match_all")
+    main = (
+        _text_query(query.text, fuzzy=fuzzy, most_words=most_words)
+        if query.text
+        else dsl.Q("match_all")
+    )
     scope = _scope_filters(query)
     if scope:
         main = dsl.Q("bool", must=[main], filter=scope)
@@ -490,11 +510,17 @@ def engine_answer(*, query: ProductQuery) -> EngineAnswer:
     """Ask the engine for a listing; raise engine.SearchUnavailable on failure.
 
     Exact words first; typo tolerance costs the engine several times more, so
-    it runs only when the exact pass finds nothing ("safarn").
+    it runs only when the exact pass finds nothing ("safarn"); when no product
+    has every word even then, most of the words will do, and the answer says
+    it is partial.
     """
     response = engine.execute(build_search(query))
     if query.text and not response.hits.total.value:
         response = engine.execute(build_search(query, fuzzy=True))
+    partial = False
+    if query.text and not response.hits.total.value and len(query.text.split()) > 1:
+        response = engine.execute(build_search(query, fuzzy=True, most_words=True))
+        partial = bool(response.hits.total.value)
     total = response.hits.total.value
     page = max(1, query.page)
     last = _num_pages(total, query.per_page)
@@ -520,6 +546,7 @@ def engine_answer(*, query: ProductQuery) -> EngineAnswer:
         page=page,
         aggregations=response.aggregations.to_dict() if query.with_facets else {},
         suggestion=suggestion,
+        partial=partial,
         took_ms=response.took,
     )
 
@@ -533,6 +560,7 @@ def listing_results(*, query: ProductQuery, answer: EngineAnswer) -> SearchResul
         per_page=query.per_page,
         facets=_facets(answer.aggregations, query) if query.with_facets else [],
         suggestion=answer.suggestion,
+        partial=answer.partial,
         took_ms=answer.took_ms,
     )
 

@@ -68,8 +68,11 @@ def test_matches_are_highlighted_and_escaped(indexed_catalogue):
 
 
 def test_no_results_offers_a_spelling_suggestion(indexed_catalogue):
-    """A query with no match suggests the closest known word."""
-    results = product_search(query=ProductQuery(text="tafilalot dattez xq"))
+    """A query with no match, not even on most of its words, suggests the
+    closest known words."""
+    results = product_search(
+        query=ProductQuery(text="dattez xqzj wvkp", with_facets=False)
+    )
     assert results.total == 0
     assert results.suggestion
 
@@ -168,3 +171,21 @@ def test_products_named_by_the_query_come_first(catalogue, committed):
 def test_the_naming_words_of_a_title(title, head):
     """The words that say what a product is end at the first linking word."""
     assert title_head(title) == head
+
+
+def test_a_query_no_product_matches_whole_falls_back_to_most_words(db, committed):
+    """No honey is organic: "miel bio" lists the honeys (most of the words),
+    and says so, rather than nothing; the full search page tells the shopper."""
+    services.index_rebuild()
+    committed(lambda: ProductFactory(title="Miel de thym 250 g"))
+    committed(lambda: ProductFactory(title="Miel d'euphorbe 500 g"))
+    committed(lambda: ProductFactory(title="Savon noir à l'eucalyptus"))
+    found = product_search(query=ProductQuery(text="miel bio", with_facets=False))
+    assert sorted(hit.title for hit in found.hits) == [
+        "Miel d'euphorbe 500 g",
+        "Miel de thym 250 g",
+    ]
+    assert found.partial
+    exact = product_search(query=ProductQuery(text="miel thym", with_facets=False))
+    assert [hit.title for hit in exact.hits] == ["Miel de thym 250 g"]
+    assert not exact.partial

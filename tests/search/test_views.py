@@ -215,3 +215,14 @@ def test_home_links_keep_the_shoppers_language(client, catalogue, language):
     assert response.context["homepage_url"] == f"/{language}/"
     assert f'<a href="/{language}/">' in response.content.decode()
     assert client.get(f"/{language}/shop/")["Location"] == f"/{language}/"
+
+
+def test_a_partial_match_is_said_on_the_page(client, catalogue):
+    """ "miel thym bio": no product has all three words; the page lists the
+    thyme honey and says it matches only some of them."""
+    response = client.get(SEARCH_URL, {"q": "miel thym bio"})
+    html = response.content.decode()
+    assert "Miel de thym" in [hit.title for hit in response.context["results"].hits]
+    assert "Aucun produit ne contient tous les mots de votre recherche" in html
+    exact = _page(client, {"q": "miel thym"})
+    assert "Aucun produit ne contient tous les mots" not in exact
