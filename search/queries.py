@@ -623,7 +623,9 @@ def product_search_fallback(*, query: ProductQuery) -> SearchResults:
     )
 
 
-def build_autocomplete(*, text: str, size: int = 6) -> dsl.Search:
+def build_autocomplete(
+    *, text: str, size: int = 6, most_words: bool = False
+) -> dsl.Search:
     """Return the engine request behind `product_suggestions` (exposed for the bench).
 
     Titles with words starting as typed; those whose naming words do ("saf": the
@@ -632,7 +634,10 @@ def build_autocomplete(*, text: str, size: int = 6) -> dsl.Search:
     every suggester, on each keystroke. Cooperatives and categories come from
     the database (search.selectors).
     """
-    words = dsl.Q("match", **{"title.ac": {"query": text, "operator": "and"}})
+    matching = (
+        {"minimum_should_match": MOST_WORDS} if most_words else {"operator": "and"}
+    )
+    words = dsl.Q("match", **{"title.ac": {"query": text, **matching}})
     naming = dsl.Q("match", **{"title_head.ac": {"query": text, "boost": 2}})
     return (
         dsl.Search(index=index_alias())
@@ -643,8 +648,13 @@ def build_autocomplete(*, text: str, size: int = 6) -> dsl.Search:
 
 
 def product_suggestions(*, text: str, size: int = 6) -> list[Suggestion]:
-    """Return products whose title has words starting with the prefix's words."""
+    """Return products whose title has words starting with the prefix's words
+    (with most of them when no title has all: "miel bio" still suggests honeys)."""
     response = engine.execute(build_autocomplete(text=text, size=size))
+    if not response.hits and len(text.split()) > 1:
+        response = engine.execute(
+            build_autocomplete(text=text, size=size, most_words=True)
+        )
     return [
         Suggestion("product", int(hit.meta.id), hit.title, getattr(hit, "slug", ""))
         for hit in response.hits

@@ -186,6 +186,8 @@ def test_a_query_no_product_matches_whole_falls_back_to_most_words(db, committed
         "Miel de thym 250 g",
     ]
     assert found.partial
+    suggested = sorted(s.label for s in product_suggestions(text="miel bio"))
+    assert suggested == ["Miel d'euphorbe 500 g", "Miel de thym 250 g"]
     exact = product_search(query=ProductQuery(text="miel thym", with_facets=False))
     assert [hit.title for hit in exact.hits] == ["Miel de thym 250 g"]
     assert not exact.partial
