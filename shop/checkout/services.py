@@ -122,7 +122,9 @@ def _card_order_place(payment: CheckoutPayment, gateway, basket) -> str | None:
     if intent.status == PaymentStatus.FAILED:
         payment.status = Status.FAILED
         payment.save(update_fields=["status", "updated"])
-        return intent.error or _("Your card was declined; nothing was charged.")
+        return _(
+            "Payment refused: %(reason)s Nothing was charged; you can try another card."
+        ) % {"reason": intent.error or _("your card was declined by your bank.")}
     if intent.status != PaymentStatus.AUTHORIZED:
         return _("Your card payment is not confirmed yet; nothing was charged.")
     if (

@@ -45,7 +45,9 @@ def test_declined_card_reshows_payment_with_the_reason(shopper, argan_oil):
 
     response = shopper.place(card=CARD_DECLINED)
 
-    assert "Payment refused: Your card was declined." in page_text(response)
+    assert "Payment refused: your card was declined by your bank." in page_text(
+        response
+    )
     assert "Nothing was charged" in page_text(response)
     assert Order.objects.count() == 0
     assert CheckoutPayment.objects.get().status == CheckoutPayment.Status.FAILED
@@ -80,7 +82,7 @@ def test_failed_three_d_secure_places_nothing(shopper, argan_oil):
     authenticate(payment, success=False)
     response = shopper.return_from_bank(payment.reference)
 
-    assert "failed authentication" in page_text(response)
+    assert "your bank did not confirm the payment (3-D Secure)" in page_text(response)
     assert response.redirect_chain[-1][0] == url("checkout:preview")
     assert Order.objects.count() == 0
 
@@ -198,3 +200,23 @@ def test_place_order_without_card_details_asks_for_them(shopper, argan_oil):
     response = shopper.client.post(url("checkout:preview"), {"action": "place_order"})
     assert "Please enter your card details." in page_text(response)
     assert CheckoutPayment.objects.count() == 0
+
+
+def test_card_refusals_read_in_the_shoppers_language(
+    client, argan_oil, shipping_reference_data
+):
+    """A French shopper reads why in French, never the payment service's
+    English ("Your card was declined.")."""
+    shopper = Shopper(client, language="fr")
+    card_checkout(shopper, argan_oil)
+    response = shopper.place(card=CARD_DECLINED)
+    text = page_text(response)
+    assert "Paiement refusé : votre carte a été refusée par votre banque." in text
+    assert "Your card was declined" not in text
+
+    shopper.place(card=CARD_3DS)
+    payment = CheckoutPayment.objects.exclude(status="failed").get()
+    authenticate(payment, success=False)
+    text = page_text(shopper.return_from_bank(payment.reference))
+    assert "votre banque n’a pas confirmé le paiement (3-D Secure)" in text
+    assert "authentication" not in text

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from shop.payments.types import (
     GatewayError,
@@ -32,6 +33,26 @@ INTENT_STATUSES = {
 }
 
 
+def refusal_message(*, code: str = "", decline_code: str = "") -> str:
+    """Why a card was refused, in the shopper's language.
+
+    Stripe's own message is English whatever the page: the codes it sends
+    with it are translated here, anything else reads as a plain refusal.
+    """
+    reasons = {
+        "insufficient_funds": _("the card's balance or limit is too low."),
+        "expired_card": _("the card has expired."),
+        "incorrect_cvc": _("the card's security code is wrong."),
+        "incorrect_number": _("the card number is wrong."),
+        "processing_error": _("the bank could not process it; try again."),
+        "payment_intent_authentication_failure": _(
+            "your bank did not confirm the payment (3-D Secure)."
+        ),
+    }
+    reason = reasons.get(decline_code) or reasons.get(code)
+    return reason or _("your card was declined by your bank.")
+
+
 def _client() -> stripe.StripeClient:
     base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(
@@ -49,7 +70,11 @@ def _result(intent: dict, amount_refunded: int) -> PaymentResult:
         currency=currency,
         amount_refunded=from_minor_units(amount_refunded, currency),
         client_secret=intent.get("client_secret") or "",
-        error=error.get("message", ""),
+        error=refusal_message(
+            code=error.get("code", ""), decline_code=error.get("decline_code", "")
+        )
+        if error
+        else "",
         metadata=dict(intent.get("metadata") or {}),
     )
 
@@ -59,7 +84,11 @@ def _call(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
     except stripe.CardError as error:
-        raise PaymentDeclined(error.user_message or str(error)) from error
+        raise PaymentDeclined(
+            refusal_message(
+                code=error.code or "", decline_code=getattr(error, "decline_code", "")
+            )
+        ) from error
     except stripe.StripeError as error:
         raise GatewayError(error.user_message or str(error)) from error
 
