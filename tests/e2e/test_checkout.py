@@ -40,7 +40,8 @@ def demo_product(transactional_db, settings, tmp_path):
     return record.product
 
 
-def checkout_to_payment(page, base, product, email):
+def checkout_to_delivery(page, base, product, email):
+    """A guest with the product in the basket, up to choosing the delivery."""
     page.goto(f"{base}/en/shop/catalogue/{product.slug}_{product.pk}/")
     page.locator("form[action*='/basket/add/'] [type=submit]").first.click()
     page.goto(f"{base}/en/shop/checkout/")
@@ -55,6 +56,10 @@ def checkout_to_payment(page, base, product, email):
     page.select_option("#id_country", "MA")
     page.fill("#id_phone_number", "06 12 34 56 78")
     page.locator("form:has(#id_line1) [type=submit]").click()
+
+
+def checkout_to_payment(page, base, product, email):
+    checkout_to_delivery(page, base, product, email)
     page.locator(
         "form:has(input[name=method_code][value=standard]) [type=submit]"
     ).click()

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from shop.shipping.services import cold_chain_cities_ensure, shipping_countries_ensure
+from tests.e2e.test_checkout import checkout_to_delivery
 from tests.factories import PilotStoreFactory, ProductFactory, StockRecordFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,20 +52,7 @@ def test_click_and_collect_review_and_confirmation_keep_their_boxes_apart(
     product, store = amlou
     base = live_server.url
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"{base}/en/shop/catalogue/{product.slug}_{product.pk}/")
-    page.locator("form[action*='/basket/add/'] [type=submit]").first.click()
-    page.goto(f"{base}/en/shop/checkout/")
-    page.fill("#id_username", "retrait@example.ma")
-    page.check("input[name=options][value=anonymous]")
-    page.locator("form:has(#id_username) [type=submit]").click()
-    page.fill("#id_first_name", "Salma")
-    page.fill("#id_last_name", "Bennani")
-    page.fill("#id_line1", "12 rue Tarik Ibn Ziad")
-    page.fill("#id_line4", "Casablanca")
-    page.fill("#id_postcode", "20000")
-    page.select_option("#id_country", "MA")
-    page.fill("#id_phone_number", "06 12 34 56 78")
-    page.locator("form:has(#id_line1) [type=submit]").click()
+    checkout_to_delivery(page, base, product, "retrait@example.ma")
     page.locator(
         f"form:has(input[name=method_code][value=click-collect-{store.pk}]) "
         "[type=submit]"
