@@ -182,3 +182,22 @@ def test_the_confirmation_says_how_the_order_is_paid_in_plain_words(
     assert "Allocation" not in page
     assert "pay_at_pickup-" not in page
     assert re.search(r"Paiement au retrait\s*:\s*120,00\s*MAD", page), page
+
+
+@pytest.mark.parametrize(
+    ("language", "available", "gateway"),
+    [
+        ("fr", "En stock (50 disponibles)", "Identification"),
+        ("ar", "متوفر (50 قطعة متاحة)", "التعريف بنفسك"),
+    ],
+)
+def test_oscars_shopper_strings_read_well(argan_oil, language, available, gateway):
+    """Oscar's own wording, where its catalogue lacks Arabic or reads badly in
+    French: the stock line of the basket and the sign-in step's title."""
+    shopper = Shopper(Client(), language=language)
+    shopper.add(argan_oil, 1)
+    basket = page_text(shopper.client.get(url("basket:summary", language)))
+    assert available in basket
+    step = page_text(shopper.client.get(url("checkout:index", language)))
+    (title,) = re.findall(r"<title>\s*(.*?)\s*</title>", step, re.S)
+    assert title.startswith(f"{gateway} |")

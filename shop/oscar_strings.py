@@ -1,0 +1,16 @@
+"""Oscar's own messages that shoppers read, translated in our catalogues.
+
+Oscar's catalogue has no Arabic for some of them and reads badly in French
+for others ("Passerelle de paiement" for the sign-in step). Our catalogues
+come first (LOCALE_PATHS), so translating the same message ids here wins;
+`makemessages` keeps them because they are marked below.
+"""
+
+from django.utils.translation import gettext_noop
+
+OSCAR_MESSAGES = [
+    # oscar.apps.partner.availability.StockRequired
+    gettext_noop("In stock (%d available)"),
+    # oscar/checkout/gateway.html: the sign-in or guest step.
+    gettext_noop("Checkout gateway"),
+]
