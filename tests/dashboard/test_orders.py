@@ -312,3 +312,26 @@ def test_the_order_page_shows_its_origin(three_channels, office, client):
     assert "Online shop" in online
     assert "Delivery to an address" in online
     assert "The customer" in online
+
+
+def test_statuses_read_in_the_dashboards_language(shopper, argan_oil, office, client):
+    """A French dashboard says "En attente", "En préparation" in the
+    list, the search form, the order page, its history and the status choice
+    (the stored codes stay English)."""
+    order = web_order(shopper, argan_oil, "cash_on_delivery")
+    client.force_login(office)
+    set_status(client, order, "Being processed")
+
+    listing = text(client.get("/fr/shop/dashboard/orders/"))
+    page = text(client.get(f"/fr/shop/dashboard/orders/{order.number}/"))
+
+    assert "<td>En préparation</td>" in listing
+    assert '<option value="Pending">En attente</option>' in listing
+    assert "<td>En préparation</td>" in page  # the summary
+    assert "<td>En attente</td>" in page  # the history's "from"
+    assert '<option value="Cancelled">Annulée</option>' in page
+    for code in ("<td>Pending</td>", "<td>Being processed</td>", ">Cancelled<"):
+        assert code not in listing
+    # Lines keep Oscar's own statuses ("Pending" per line) on the order page.
+    assert "<td>Being processed</td>" not in page
+    assert 'value="Cancelled">Cancelled<' not in page
