@@ -114,6 +114,13 @@ def card_checkout_complete(*, payment: CheckoutPayment, basket=None):
     return payment.order
 
 
+def card_refusal(reason: str) -> str:
+    """What the shopper reads when the card is refused, with the bank's reason."""
+    return _(
+        "Payment refused: %(reason)s Nothing was charged; you can try another card."
+    ) % {"reason": reason}
+
+
 def _card_order_place(payment: CheckoutPayment, gateway, basket) -> str | None:
     """Place the order of an authorised intent; return a refusal message if not."""
     if payment.status != Status.PENDING or not payment.reference:
@@ -122,9 +129,7 @@ def _card_order_place(payment: CheckoutPayment, gateway, basket) -> str | None:
     if intent.status == PaymentStatus.FAILED:
         payment.status = Status.FAILED
         payment.save(update_fields=["status", "updated"])
-        return _(
-            "Payment refused: %(reason)s Nothing was charged; you can try another card."
-        ) % {"reason": intent.error or _("your card was declined by your bank.")}
+        return card_refusal(intent.error or _("your card was declined by your bank."))
     if intent.status != PaymentStatus.AUTHORIZED:
         return _("Your card payment is not confirmed yet; nothing was charged.")
     if (

@@ -233,12 +233,7 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
             result = services.card_checkout_authorize(payment=payment, token=token)
         except PaymentDeclined as declined:
             return self.render_preview(
-                self.request,
-                error=_(
-                    "Payment refused: %(reason)s Nothing was charged; you can try "
-                    "another card."
-                )
-                % {"reason": declined},
+                self.request, error=services.card_refusal(str(declined))
             )
         except PaymentError:
             logger.exception("Card authorisation failed for %s", payment.order_number)
