@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/terroir
 
-.PHONY: install run test test-sqlite test-postgres lint format check chromium axe lock messages bench bench-search wrk clean
+.PHONY: install run test test-sqlite test-postgres lint format check chromium axe lock messages bench bench-search lighthouse wrk clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -60,6 +60,14 @@ chromium:
 ## tests/bench/bench_storefront.py. BENCH_DURATION=5 for a quick run.
 bench: install wrk
 	$(PY) -m tests.bench.bench_storefront
+
+## Lighthouse (npm, pinned) with Debian's chromium, mobile preset, on the demo
+## served like production: tests/bench/lighthouse.py, reports in var/lighthouse/.
+LIGHTHOUSE_VERSION := 12.2.3
+lighthouse: install chromium
+	@test -f var/npm/node_modules/lighthouse/cli/index.js || \
+	  npm install --prefix var/npm --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
+	$(PY) -m tests.bench.lighthouse
 
 ## Search engine benchmark: 100,000 synthetic products, reindex rate, query p50/p95.
 ## BENCH_SEARCH_DOCS / BENCH_SEARCH_QUERIES shrink it for a quick run.
