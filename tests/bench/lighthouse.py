@@ -167,6 +167,8 @@ def main() -> int:
     env.update(
         DATABASE_URL=f"sqlite:///{OUT_DIR / 'lighthouse.sqlite3'}",
         DJANGO_MEDIA_ROOT=str(OUT_DIR / "media"),
+        # No web server in front of gunicorn here to serve the product photos.
+        DJANGO_SERVE_MEDIA="true",
         DJANGO_STATIC_ROOT=str(OUT_DIR / "static"),
         ELASTICSEARCH_INDEX_PREFIX="lighthouse",
     )
