@@ -9,6 +9,11 @@ Re-importing the same file changes nothing.
 
 The SKU identifies the product: it is stored as the product's UPC and as the
 partner SKU of its stock record at the row's warehouse.
+
+``title`` and ``description`` are French; optional ``title_ar``, ``title_en``,
+``description_ar`` and ``description_en`` columns give the other languages (an
+empty cell keeps what the product has). A column naming another language
+(``title_es``) refuses the file, as its texts would be lost.
 """
 
 import csv
@@ -22,11 +27,13 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import services
 from catalog.models import Cooperative, ProductClass, Region
+from catalog.services import translation_languages
 from shop.partner.models import Partner
 
 COLUMNS = {
@@ -84,10 +91,33 @@ ATTRIBUTE_COLUMNS = (
     "shelf_life_months",
     "shelf_life_days",
 )
+TRANSLATED_COLUMNS = ("title", "description")
+# A column that looks like a translation ("title_es", "description_fr").
+LANGUAGE_COLUMN = re.compile(r"^(title|description)_[a-z]{2,3}(-[a-z]+)?$")
 INTEGER_ATTRIBUTES = {"weight_g", "volume_ml", "shelf_life_months", "shelf_life_days"}
+TITLE_LENGTH = 255  # Oscar's product title column
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 TRUE_WORDS = {"oui", "yes", "true", "vrai", "1", "o", "y"}
 FALSE_WORDS = {"non", "no", "false", "faux", "0", "n", ""}
+
+
+def language_columns() -> dict[str, str]:
+    """Return the optional translation columns ("title_ar") and their meaning."""
+    meanings = {
+        "title": gettext_lazy("Product title in %(language)s."),
+        "description": gettext_lazy("Description in %(language)s."),
+    }
+    return {
+        f"{name}_{code}": meanings[name]
+        % {"language": translation.get_language_info(code)["name_translated"]}
+        for name in TRANSLATED_COLUMNS
+        for code in translation_languages()
+    }
+
+
+def catalogue_columns() -> dict[str, str]:
+    """Return every column the import reads and its meaning."""
+    return {**COLUMNS, **language_columns()}
 
 
 class CatalogueFileError(Exception):
@@ -141,6 +171,7 @@ class _Row:
     price: Decimal
     stock: int
     warehouse: Partner
+    translations: dict[str, str | None] = field(default_factory=dict)
 
 
 def catalogue_import(
@@ -153,8 +184,9 @@ def catalogue_import(
     Raise CatalogueFileError if the file cannot be read at all.
     """
     header, rows = _read(path)
-    report = ImportReport(ignored_columns=[c for c in header if c not in COLUMNS])
-    reader = _CellReader()
+    known = catalogue_columns()
+    report = ImportReport(ignored_columns=[c for c in header if c not in known])
+    reader = _CellReader(languages=[c for c in header if c in language_columns()])
     seen: dict[tuple[str, str], int] = {}
     for line, cells in rows:
         sku = cells.get("sku", "").strip()
@@ -216,6 +248,7 @@ def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             _("Missing required columns: %(columns)s (the header row is: %(header)s).")
             % {"columns": ", ".join(missing), "header": delimiter.join(header)}
         )
+    _check_language_columns(header)
     rows = []
     line = reader.line_num + 1
     for values in reader:
@@ -223,6 +256,25 @@ def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             rows.append((line, dict(zip(header, values, strict=False))))
         line = reader.line_num + 1
     return header, rows
+
+
+def _check_language_columns(header: list[str]) -> None:
+    """Refuse columns for a language the shop lacks, or a column given twice."""
+    known = language_columns()
+    bad = [name for name in header if LANGUAGE_COLUMN.match(name) and name not in known]
+    if bad:
+        raise CatalogueFileError(
+            _(
+                "Unknown language columns: %(columns)s. French texts go in title "
+                "and description; translations in %(known)s."
+            )
+            % {"columns": ", ".join(bad), "known": ", ".join(known)}
+        )
+    if twice := sorted({name for name in header if header.count(name) > 1}):
+        raise CatalogueFileError(
+            _("These columns appear more than once: %(columns)s.")
+            % {"columns": ", ".join(twice)}
+        )
 
 
 def _save_row(row: _Row) -> tuple[services.Outcome, bool]:
@@ -246,6 +298,7 @@ def _save_row(row: _Row) -> tuple[services.Outcome, bool]:
         wholesale_pack_size=row.pack_size,
         minimum_order_quantity=row.moq,
         attributes=row.attributes,
+        translations=row.translations,
     )
     _record, stock_outcome = services.stockrecord_upsert(
         product=product, partner=row.warehouse, price=row.price, num_in_stock=row.stock
@@ -275,7 +328,8 @@ def _normalise(text: str) -> str:
 class _CellReader:
     """Read and check the cells of rows, caching the objects they name."""
 
-    def __init__(self):
+    def __init__(self, *, languages: list[str]):
+        self.languages = languages
         self.regions = {}
         for value, label in Region.choices:
             self.regions[_normalise(value)] = value
@@ -312,11 +366,24 @@ class _CellReader:
             price=self._price(text["price_mad"]),
             stock=self._stock(text["stock"]),
             warehouse=self._warehouse(text["warehouse"]),
+            translations=self._translations(cells),
         )
         self._check_cooperative(row)
         if self.problems:
             raise RowInvalid("; ".join(self.problems))
         return row
+
+    def _translations(self, cells):
+        values = {}
+        for name in self.languages:
+            value = (cells.get(name) or "").strip()
+            if name.startswith("title_") and len(value) > TITLE_LENGTH:
+                self.problems.append(
+                    _("%(column)s is longer than %(length)s characters")
+                    % {"column": name, "length": TITLE_LENGTH}
+                )
+            values[name] = value or None
+        return values
 
     def _required(self, text, name, message):
         if not text[name]:

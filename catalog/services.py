@@ -10,10 +10,13 @@ import datetime
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.utils import slugify
@@ -45,8 +48,37 @@ class Outcome(enum.StrEnum):
 @dataclass(frozen=True)
 class AttributeSpec:
     code: str
-    name: str
+    name: str  # French
     type: str = ProductAttribute.TEXT
+    # {"name_ar": …, "name_en": …}: see translated_fields
+    translations: Mapping[str, str] = dataclass_field(default_factory=dict)
+
+
+def translation_languages() -> list[str]:
+    """Return the languages catalogue texts are translated into, besides French."""
+    default = settings.LANGUAGE_CODE
+    return [code for code, _name in settings.LANGUAGES if code != default]
+
+
+def translated_fields(
+    fields: Sequence[str],
+    french: Mapping[str, object],
+    translations: Mapping[str, str | None] | None,
+) -> dict[str, object]:
+    """Return the values to set on a model's language columns.
+
+    ``french`` names plain fields ({"title": …}), ``translations`` language
+    columns ({"title_ar": …}). Writing the plain field would write the active
+    language's column (catalog/translation.py), so each value goes to its own.
+    """
+    default = settings.LANGUAGE_CODE
+    values = {f"{name}_{default}": value for name, value in french.items()}
+    allowed = {f"{name}_{code}" for name in fields for code in translation_languages()}
+    for column, value in (translations or {}).items():
+        if column not in allowed:
+            raise ValueError(f"{column} is not one of {sorted(allowed)}")
+        values[column] = value or None
+    return values
 
 
 @dataclass(frozen=True)
@@ -94,15 +126,22 @@ def cooperative_upsert(
     women_members: int | None = None,
     convention_signed_on: datetime.date | None = None,
     story: str | None = None,
+    translations: Mapping[str, str | None] | None = None,
 ) -> tuple[Cooperative, Outcome]:
-    """Create or update the cooperative with this slug; None leaves a field as is."""
+    """Create or update the cooperative with this slug; None leaves a field as is.
+
+    ``name`` and ``story`` are French; ``translations`` holds the other
+    languages' ({"name_ar": …, "story_en": …}).
+    """
     cooperative = Cooperative.objects.filter(slug=slug).first() or Cooperative(
         slug=slug
     )
     changed = _assign(
         cooperative,
         {
-            "name": name,
+            **translated_fields(
+                ("name", "story"), {"name": name, "story": story}, translations
+            ),
             "region": region,
             "legal_number": legal_number,
             "city": city,
@@ -110,7 +149,6 @@ def cooperative_upsert(
             "members": members,
             "women_members": women_members,
             "convention_signed_on": convention_signed_on,
-            "story": story,
         },
     )
     return cooperative, _save(cooperative, changed=changed)
@@ -132,20 +170,41 @@ def product_class_upsert(
         attribute = existing.get(spec.code) or ProductAttribute(
             product_class=product_class, code=spec.code
         )
-        changed = _assign(attribute, {"name": spec.name, "type": spec.type})
+        changed = _assign(
+            attribute,
+            {
+                **translated_fields(("name",), {"name": spec.name}, spec.translations),
+                "type": spec.type,
+            },
+        )
         outcome |= _save(attribute, changed=changed)
     return product_class, outcome
 
 
-def category_from_path(*, path: str, description: str | None = None) -> Category:
-    """Return the category at a "Parent > Child" path, creating missing levels."""
+def category_from_path(
+    *,
+    path: str,
+    description: str | None = None,
+    translations: Mapping[str, str | None] | None = None,
+) -> Category:
+    """Return the category at a "Parent > Child" path, creating missing levels.
+
+    The path names French categories; ``translations`` ({"name_ar": …,
+    "description_en": …}) applies to its last level.
+    """
     names = [name.strip() for name in path.split(">")]
     if not all(names):
         raise ValidationError(
             _("Invalid category path “%(path)s”: a level has no name.") % {"path": path}
         )
-    category = create_from_breadcrumbs(path)
-    if _assign(category, {"description": description}):
+    # Oscar finds and creates the levels by ``name``: the French one, whatever
+    # language the staff member reads the dashboard in.
+    with translation.override(settings.LANGUAGE_CODE):
+        category = create_from_breadcrumbs(path)
+    values = translated_fields(
+        ("name", "description"), {"description": description}, translations
+    )
+    if _assign(category, values):
         category.save()
     return category
 
@@ -164,12 +223,15 @@ def product_upsert(
     wholesale_pack_size: int | None = None,
     minimum_order_quantity: int | None = None,
     attributes: Mapping[str, object] | None = None,
+    translations: Mapping[str, str | None] | None = None,
 ) -> tuple[Product, Outcome]:
     """Create or update the standalone product whose UPC is this SKU.
 
     The SKU is stored as the product's UPC (unique across the catalogue) and as
     the partner SKU of its stock records. Attribute values must belong to the
-    product class; a None value leaves the stored one unchanged.
+    product class; a None value leaves the stored one unchanged. ``title`` and
+    ``description`` are French, ``translations`` holds the other languages'
+    ({"title_ar": …, "description_en": …}).
     """
     product = Product.objects.filter(upc=sku).first() or Product(
         upc=sku, structure=Product.STANDALONE
@@ -178,10 +240,13 @@ def product_upsert(
     changed = _assign(
         product,
         {
-            "title": title,
+            **translated_fields(
+                ("title", "description"),
+                {"title": title, "description": description},
+                translations,
+            ),
             "cooperative_id": cooperative.pk,
             "product_class_id": product_class.pk,
-            "description": description,
             "origin_region": origin_region or cooperative.region,
             "cold_chain": cold_chain,
             "hs_code": hs_code,

@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.imports import (
-    COLUMNS,
     REQUIRED_COLUMNS,
     CatalogueFileError,
     RowError,
+    catalogue_columns,
     catalogue_import,
 )
 
@@ -18,7 +18,7 @@ REFUSED_ROWS_STATUS = 2
 def _columns_help() -> str:
     return "; ".join(
         f"{name}{'*' if name in REQUIRED_COLUMNS else ''}: {meaning}"
-        for name, meaning in COLUMNS.items()
+        for name, meaning in catalogue_columns().items()
     )
 
 
