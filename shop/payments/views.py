@@ -22,6 +22,9 @@ def stripe_webhook(request):
         )
     except InvalidWebhook as error:
         logger.warning("Rejected Stripe webhook: %s", error)
-        return HttpResponseBadRequest("Invalid signature or payload.")
+        # The reason helps whoever configures the endpoint; it names no secret.
+        return HttpResponseBadRequest(
+            f"Invalid webhook: {error}", content_type="text/plain"
+        )
     processed = stripe_event_process(event=event)
     return HttpResponse("processed" if processed else "duplicate")

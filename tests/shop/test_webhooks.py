@@ -1,13 +1,12 @@
 """Stripe webhooks: signatures, deduplication, and reconciling lost browsers."""
 
-import hashlib
-import hmac
 import json
 import time
 import urllib.request
 from decimal import Decimal
 
 import pytest
+import stripe
 from django.conf import settings
 from django.core import mail
 from django.test import Client
@@ -32,11 +31,12 @@ WEBHOOK = "/payments/stripe/webhook/"
 
 
 def signed(payload: bytes, *, secret=None, timestamp=None) -> str:
-    """Sign like Stripe: HMAC-SHA256 of "<timestamp>.<payload>"."""
-    timestamp = int(timestamp or time.time())
-    key = (secret or settings.STRIPE_WEBHOOK_SECRET).encode()
-    digest = hmac.new(key, b"%d.%s" % (timestamp, payload), hashlib.sha256)
-    return f"t={timestamp},v1={digest.hexdigest()}"
+    """Sign as Stripe does, with the Stripe library's own test helper."""
+    return stripe.WebhookSignature.generate_signature_header(
+        payload.decode(),
+        secret or settings.STRIPE_WEBHOOK_SECRET,
+        timestamp=int(timestamp or time.time()),
+    )
 
 
 def event_for(obj: dict, type_: str, event_id: str | None = None) -> bytes:
@@ -75,8 +75,9 @@ def abandoned_after_authentication(shopper, product, quantity=1):
         "t=1,v1=deadbeef",
         "wrong-secret",
         "stale",
+        "future",
     ],
-    ids=["missing", "garbage", "wrong-secret", "stale"],
+    ids=["missing", "garbage", "wrong-secret", "stale", "future"],
 )
 def test_untrusted_webhooks_are_rejected_and_change_nothing(
     shopper, argan_oil, signature
@@ -89,12 +90,37 @@ def test_untrusted_webhooks_are_rejected_and_change_nothing(
         signature = signed(payload, secret="whsec_someone_else")
     elif signature == "stale":
         signature = signed(payload, timestamp=time.time() - 3600)
+    elif signature == "future":
+        signature = signed(payload, timestamp=time.time() + 3600)
 
     response = deliver(payload, signature)
 
     assert response.status_code == 400
     assert StripeEvent.objects.count() == 0
     assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (b"[1, 2]", "not a JSON object"),
+        (b'"payment_intent.succeeded"', "not a JSON object"),
+        (b"{not json", "not JSON"),
+        (b'{"id": "evt_1", "type": "charge.refunded"}', "no data.object"),
+        (
+            b'{"id": "evt_1", "type": "charge.refunded", "data": {"object": "ch_1"}}',
+            "no data.object",
+        ),
+        (b'{"type": "charge.refunded", "data": {"object": {}}}', "no id"),
+    ],
+)
+def test_signed_but_badly_shaped_events_are_refused_with_a_reason(payload, reason):
+    """A correctly signed body that is no Stripe event: 400 saying why, not a 500."""
+    response = deliver(payload)
+
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert StripeEvent.objects.count() == 0
 
 
 def test_reconciliation_places_the_order_of_a_lost_browser(

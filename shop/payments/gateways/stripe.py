@@ -4,6 +4,8 @@ The only module that imports `stripe`. A client is built per call from settings
 so tests and the demo can point STRIPE_API_BASE at localstripe.
 """
 
+import json
+import time
 from decimal import Decimal
 
 import stripe
@@ -31,6 +33,29 @@ INTENT_STATUSES = {
     "requires_confirmation": PaymentStatus.FAILED,
     "processing": PaymentStatus.PENDING,
 }
+
+# Stripe's own default: how far a signature's timestamp may be from our clock.
+WEBHOOK_TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
+
+
+def _event_parts(payload: bytes) -> tuple[dict, str, str]:
+    """Return an event's object, id and type, refusing any other shape."""
+    try:
+        event = json.loads(payload)
+    except ValueError as error:
+        raise InvalidWebhook("Payload is not JSON") from error
+    if not isinstance(event, dict):
+        raise InvalidWebhook("Payload is not a JSON object")
+    event_id, event_type = event.get("id"), event.get("type")
+    if not isinstance(event_id, str) or not event_id:
+        raise InvalidWebhook("Event has no id")
+    if not isinstance(event_type, str) or not event_type:
+        raise InvalidWebhook("Event has no type")
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
+        raise InvalidWebhook("Event has no data.object")
+    return obj, event_id, event_type
 
 
 def refusal_message(*, code: str = "", decline_code: str = "") -> str:
@@ -163,12 +188,22 @@ class StripeGateway:
     def parse_webhook(self, payload: bytes, signature: str) -> WebhookEvent:
         """Verify the signature with Stripe's own code and name the intent concerned."""
         try:
-            event = stripe.Webhook.construct_event(
-                payload, signature, settings.STRIPE_WEBHOOK_SECRET
+            stripe.WebhookSignature.verify_header(
+                payload,
+                signature,
+                settings.STRIPE_WEBHOOK_SECRET,
+                WEBHOOK_TOLERANCE_SECONDS,
             )
-        except (ValueError, stripe.SignatureVerificationError) as error:
+        except stripe.SignatureVerificationError as error:
             raise InvalidWebhook(str(error)) from error
-        obj = event.data.object.to_dict()
+        # Stripe's check only refuses old timestamps: a signed event dated in
+        # the future could be replayed until long after its tolerance.
+        signed_at, _signatures = stripe.WebhookSignature._get_timestamp_and_signatures(
+            signature, stripe.WebhookSignature.EXPECTED_SCHEME
+        )
+        if signed_at > time.time() + WEBHOOK_TOLERANCE_SECONDS:
+            raise InvalidWebhook("Timestamp in the future, outside the tolerance zone")
+        obj, event_id, event_type = _event_parts(payload)
         reference = (
             obj.get("payment_intent")
             if obj.get("object") == "charge"
@@ -176,7 +211,7 @@ class StripeGateway:
         )
         if not isinstance(reference, str):
             reference = ""
-        return WebhookEvent(id=event.id, type=event.type, reference=reference)
+        return WebhookEvent(id=event_id, type=event_type, reference=reference)
 
     def _expand(self, client, intent) -> PaymentResult:
         """Read the latest charge too, for the refunded amount."""
