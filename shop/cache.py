@@ -39,6 +39,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
@@ -249,6 +250,32 @@ def _without_csrf_tokens(request, content: str) -> str:
     )
 
 
+# Pages of someone's account, basket or checkout.
+PRIVATE_NAMESPACES = frozenset({"customer", "basket", "checkout"})
+
+
+class PrivatePagesMiddleware:
+    """Keep a visitor's own account, basket and checkout pages out of shared caches.
+
+    Only for requests carrying personal cookies: the same pages for a
+    cookie-less visitor (the sign-in form, an empty basket) are impersonal and
+    stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        personal = not request_is_shareable(request) or response.cookies.keys() - {
+            settings.CSRF_COOKIE_NAME
+        }
+        if match and personal and PRIVATE_NAMESPACES & set(match.namespaces):
+            patch_cache_control(response, private=True)
+        return response
+
+
 class AnonymousPageCacheMiddleware:
     """Serve whole pages from the cache to visitors without personal cookies.
 
@@ -290,6 +317,9 @@ class AnonymousPageCacheMiddleware:
             response = self.get_response(request)
             session = getattr(request, "session", None)
             if _response_is_shareable(response) and not (session and session.modified):
+                # Shared only with visitors without personal cookies: a proxy
+                # must not hand this copy to one who has them.
+                patch_vary_headers(response, ("Cookie",))
                 frozen = _freeze(request, response)
                 frozen.update(version=version, fresh_until=time.time() + timeout)
                 cache.set(key, frozen, timeout + STALE_GRACE_SECONDS)
