@@ -2,10 +2,32 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from catalog.models import Certification, Cooperative, Product
+
+
+def translated(name: str) -> Coalesce:
+    """Return an expression reading a translated field ("title",
+    "cooperative__name") in the active language, or in French while it has none.
+
+    ``values()`` reads only the active language's column: this is the fallback
+    that reading ``product.title`` gives.
+    """
+    default = settings.LANGUAGE_CODE
+    language = (get_language() or default).split("-")[0]
+    if language == default or language not in dict(settings.LANGUAGES):
+        return Coalesce(F(f"{name}_{default}"), Value(""), output_field=CharField())
+    return Coalesce(
+        NullIf(F(f"{name}_{language}"), Value("")),
+        F(f"{name}_{default}"),
+        Value(""),
+        output_field=CharField(),
+    )
 
 
 def product_detail_queryset() -> QuerySet[Product]:

@@ -14,6 +14,10 @@ Text analysis (French first, Arabic and English follow):
   index-time expansion also lets typo-tolerant (fuzzy) queries reach synonyms.
 - ``.ar`` sub-fields: Arabic stop words, digit normalisation and stemming.
 - ``title.ac``: edge n-grams for search-as-you-type.
+- ``title_ar``/``text_ar`` and ``title_en``/``text_en``: the Arabic and English
+  texts of the product (titles, cooperative, categories, description), analysed
+  in their language, for shoppers reading the shop in it. ``title_ar_bare``
+  holds the Arabic title without the article, so "أركان" completes "الأركان".
 The engine has no ``copy_to``, so the catch-all ``text`` field is assembled here.
 """
 
@@ -28,6 +32,10 @@ from catalog.models import Certification, Region
 from search.engine import dsl
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
+# The languages besides French that documents carry (fields below); the shop's
+# LANGUAGES must not hold another one.
+TRANSLATED_LANGUAGES = ("ar", "en")
+ARABIC_ARTICLE = re.compile(r"(?<!\S)(?:و|ف|ب|ك)?(?:ال|لل)(?=\S\S)")
 DESCRIPTION_IN_TEXT = 300  # characters of description in the catch-all field
 
 FRENCH_ELISIONS = [
@@ -86,6 +94,8 @@ def analysis_settings() -> dict:
             "arabic_stemmer": {"type": "stemmer", "language": "arabic"},
             "arabic_stop": {"type": "stop", "stopwords": "_arabic_"},
             "terroir_synonyms": {"type": "synonym", "synonyms": read_synonyms()},
+            "english_possessive": {"type": "stemmer", "language": "possessive_english"},
+            "english_stemmer": {"type": "stemmer", "language": "light_english"},
             "autocomplete_ngrams": {
                 "type": "edge_ngram",
                 "min_gram": 1,
@@ -114,6 +124,16 @@ def analysis_settings() -> dict:
                     "decimal_digit",
                     "arabic_stop",
                     "arabic_stemmer",
+                ],
+            },
+            "english_text": {
+                "type": "custom",
+                "tokenizer": "standard",
+                "filter": [
+                    "english_possessive",
+                    "lowercase",
+                    "asciifolding",
+                    "english_stemmer",
                 ],
             },
             "autocomplete_index": {
@@ -193,6 +213,11 @@ class ProductDocument(dsl.Document):
     cold_chain = dsl.Boolean()
     date_created = dsl.Date()
     suggest = _completion()
+    title_ar = dsl.Text(analyzer="arabic_text", fields={"ac": _as_you_type()})
+    title_ar_bare = _as_you_type()
+    text_ar = dsl.Text(analyzer="arabic_text")
+    title_en = dsl.Text(analyzer="english_text", fields={"ac": _as_you_type()})
+    text_en = dsl.Text(analyzer="english_text")
 
 
 @dataclass(frozen=True)
@@ -200,6 +225,16 @@ class CategoryFacts:
     id: int
     name: str
     ancestor_ids: tuple[int, ...] = ()
+    names: dict[str, str] = field(default_factory=dict)  # translations by language
+
+
+@dataclass(frozen=True)
+class TranslatedFacts:
+    """A product's texts in one language besides French (blank: not translated)."""
+
+    title: str = ""
+    description: str = ""
+    cooperative_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,6 +269,7 @@ class ProductFacts:
     price: Decimal | None = None
     in_stock_online: bool = False
     stores_in_stock: tuple[int, ...] = field(default=())
+    translations: dict[str, TranslatedFacts] = field(default_factory=dict)
 
 
 # Words that end the naming part of a French product title.
@@ -267,6 +303,26 @@ def word_suffixes(text: str, limit: int = 4) -> list[str]:
     → also "d'argane bio", "bio"), so completion matches any word start."""
     words = text.split()
     return [" ".join(words[i:]) for i in range(min(len(words), limit))]
+
+
+def _translated_fields(facts: ProductFacts) -> dict[str, str]:
+    """Return the Arabic and English fields; French texts stand in for missing ones
+    in the catch-all text, so a half-translated product is still found."""
+    fields = {}
+    for language in TRANSLATED_LANGUAGES:
+        texts = facts.translations.get(language, TranslatedFacts())
+        parts = [
+            texts.title or facts.title,
+            texts.cooperative_name or facts.cooperative_name,
+            *(c.names.get(language) or c.name for c in facts.categories),
+            (texts.description or facts.description)[:DESCRIPTION_IN_TEXT],
+        ]
+        fields[f"text_{language}"] = " \n".join(part for part in parts if part)
+        if texts.title:
+            fields[f"title_{language}"] = texts.title
+    if title_ar := fields.get("title_ar"):
+        fields["title_ar_bare"] = ARABIC_ARTICLE.sub("", title_ar)
+    return fields
 
 
 def document_from_facts(facts: ProductFacts, *, today: datetime.date) -> dict:
@@ -320,6 +376,7 @@ def document_from_facts(facts: ProductFacts, *, today: datetime.date) -> dict:
         cold_chain=facts.cold_chain,
         date_created=facts.date_created,
         suggest={"input": word_suffixes(facts.title)},
+        **_translated_fields(facts),
     )
     return document.to_dict(skip_empty=True)
 

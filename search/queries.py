@@ -14,11 +14,14 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from catalog.models import Certification, Cooperative, Region
+from catalog.selectors import translated
 from search import engine
+from search.documents import TRANSLATED_LANGUAGES
 from search.engine import dsl
 from search.services import index_alias, indexable_products
 
@@ -158,6 +161,25 @@ def _has_arabic(text: str) -> bool:
     return any("\u0600" <= char <= "\u06ff" for char in text)
 
 
+def shopper_language() -> str | None:
+    """Return the active language when documents carry it besides French."""
+    language = (get_language() or "").split("-")[0]
+    return language if language in TRANSLATED_LANGUAGES else None
+
+
+def _title_fields() -> list[str]:
+    """Return the title fields a hit reads: the shopper's language, then French."""
+    language = shopper_language()
+    return [f"title_{language}", "title"] if language else ["title"]
+
+
+def _hit_title(hit) -> str:
+    return next(
+        (getattr(hit, name) for name in _title_fields() if getattr(hit, name, "")),
+        "",
+    )
+
+
 def _text_query(
     text: str, *, fuzzy: bool = False, most_words: bool = False
 ) -> dsl.query.Query:
@@ -177,6 +199,11 @@ def _text_query(
     fields = ["title^4", "text"]
     if fuzzy or _has_arabic(text):
         fields += ["title.ar^2", "text.ar"]
+    # Arabic and English shoppers also search the texts of their language;
+    # French ones search exactly as before.
+    languages = {shopper_language()} | ({"ar"} if _has_arabic(text) else set())
+    for language in sorted(language for language in languages if language):
+        fields += [f"title_{language}^4", f"text_{language}"]
     options = (
         {"fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20} if fuzzy else {}
     )
@@ -330,14 +357,14 @@ def build_search(
         dsl.Search(index=index_alias())
         .query(main)
         .sort(*_sort(query))
-        .source(["title"])
+        .source(_title_fields())
         .extra(from_=max(0, start), size=query.per_page, track_total_hits=True)
     )
     if filters:
         search = search.post_filter(dsl.Q("bool", filter=list(filters.values())))
     if query.text:
         search = search.highlight(
-            "title",
+            *_title_fields(),
             number_of_fragments=0,
             pre_tags=[MARK_START],
             post_tags=[MARK_END],
@@ -382,17 +409,17 @@ def _facets(aggs: dict, query: ProductQuery) -> list[Facet]:
     category_ids = {int(b["key"]) for b in category_buckets} | set(query.categories)
     category_names = {
         str(pk): name
-        for pk, name in Category.objects.filter(pk__in=category_ids).values_list(
-            "pk", "name"
-        )
+        for pk, name in Category.objects.filter(pk__in=category_ids)
+        .annotate(label=translated("name"))
+        .values_list("pk", "label")
     }
     cooperative_ids = {int(b["key"]) for b in buckets("cooperative")}
     cooperative_ids |= set(query.cooperatives)
     cooperative_names = {
         str(pk): name
-        for pk, name in Cooperative.objects.filter(pk__in=cooperative_ids).values_list(
-            "pk", "name"
-        )
+        for pk, name in Cooperative.objects.filter(pk__in=cooperative_ids)
+        .annotate(label=translated("name"))
+        .values_list("pk", "label")
     }
     label_buckets = [
         {"key": scheme, "doc_count": bucket["doc_count"]}
@@ -529,11 +556,16 @@ def engine_answer(*, query: ProductQuery) -> EngineAnswer:
         return engine_answer(query=replace(query, page=last))
     hits = []
     for hit in response.hits:
-        fragments = getattr(getattr(hit.meta, "highlight", None), "title", None)
+        # The highlight of the title shown: the shopper's language when the
+        # product has it, else French.
+        shown = next(
+            (name for name in _title_fields() if getattr(hit, name, "")), "title"
+        )
+        fragments = getattr(getattr(hit.meta, "highlight", None), shown, None)
         hits.append(
             Hit(
                 product_id=int(hit.meta.id),
-                title=hit.title,
+                title=_hit_title(hit),
                 highlight=_safe_highlight(fragments[0]) if fragments else "",
             )
         )
@@ -596,8 +628,12 @@ def product_search_fallback(*, query: ProductQuery) -> SearchResults:
     """Answer from the database when the engine is down: text filter, no facets."""
     products = indexable_products()
     for word in query.text.split():
+        # The shopper's language (title, description) or French.
         products = products.filter(
-            Q(title__icontains=word) | Q(description__icontains=word)
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(title_fr__icontains=word)
+            | Q(description_fr__icontains=word)
         )
     if query.scope_category:
         scope = Category.objects.filter(pk=query.scope_category).first()
@@ -613,7 +649,9 @@ def product_search_fallback(*, query: ProductQuery) -> SearchResults:
     num_pages = max(1, math.ceil(total / query.per_page))
     page = min(page, num_pages)
     start = (page - 1) * query.per_page
-    rows = products.values_list("pk", "title")[start : start + query.per_page]
+    rows = products.annotate(label=translated("title")).values_list("pk", "label")[
+        start : start + query.per_page
+    ]
     return SearchResults(
         hits=[Hit(product_id=pk, title=title) for pk, title in rows],
         total=total,
@@ -637,12 +675,26 @@ def build_autocomplete(
     matching = (
         {"minimum_should_match": MOST_WORDS} if most_words else {"operator": "and"}
     )
-    words = dsl.Q("match", **{"title.ac": {"query": text, **matching}})
+    language = shopper_language()
+    if language:
+        # Titles in the shopper's language first, French ones still complete.
+        fields = [f"title_{language}.ac^2", "title.ac"]
+        if language == "ar":
+            fields.append("title_ar_bare^2")
+        words = dsl.Q(
+            "multi_match",
+            query=text,
+            fields=fields,
+            type="best_fields",
+            **matching,
+        )
+    else:
+        words = dsl.Q("match", **{"title.ac": {"query": text, **matching}})
     naming = dsl.Q("match", **{"title_head.ac": {"query": text, "boost": 2}})
     return (
         dsl.Search(index=index_alias())
         .query(dsl.Q("bool", must=[words], should=[naming]))
-        .source(["title", "slug"])
+        .source([*_title_fields(), "slug"])
         .extra(size=size, track_total_hits=False)
     )
 
@@ -656,6 +708,8 @@ def product_suggestions(*, text: str, size: int = 6) -> list[Suggestion]:
             build_autocomplete(text=text, size=size, most_words=True)
         )
     return [
-        Suggestion("product", int(hit.meta.id), hit.title, getattr(hit, "slug", ""))
+        Suggestion(
+            "product", int(hit.meta.id), _hit_title(hit), getattr(hit, "slug", "")
+        )
         for hit in response.hits
     ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from catalog.models import Certification, Product
+from catalog.selectors import translated
 from search import engine
 from search.forms import clean_search_text
 from search.queries import (
@@ -137,10 +138,10 @@ def listing_answer_get(
     so a new price or stock level shows on the next listing; requests arriving
     while that one asks the engine get the previous answer meanwhile. Answers
     without products are not kept: random text finds nothing, and its spelling
-    suggestion may have been lost to an engine error. The answer is the same
-    in every language (facet labels are translated per request), so one entry
-    serves them all. It is kept per pricing key: its price facet and sort
-    follow the prices of the buyer it was asked for.
+    suggestion may have been lost to an engine error. The answer is kept per
+    language (Arabic and English shoppers search and read the titles of their
+    language) and per pricing key: its price facet and sort follow the prices
+    of the buyer it was asked for.
     """
     parts = _listing_key_parts(query)
     if parts is None:
@@ -150,7 +151,6 @@ def listing_answer_get(
         *parts,
         compute=lambda: asdict(engine_answer(query=query)),
         keep=lambda answer: bool(answer["hits"]),
-        language="",
         sales_context=sales_context,
     )
     hits = tuple(Hit(**hit) for hit in stored["hits"])
@@ -226,7 +226,8 @@ def _named_entries() -> list[tuple[Suggestion, tuple[str, ...]]]:
     # One row per cooperative and category in use: a few hundred at most.
     in_use = (
         indexable_products()
-        .values_list("cooperative_id", "cooperative__name", "categories__path")
+        .annotate(cooperative_label=translated("cooperative__name"))
+        .values_list("cooperative_id", "cooperative_label", "categories__path")
         .distinct()
     )
     cooperatives: dict[int, str] = {}
@@ -238,9 +239,9 @@ def _named_entries() -> list[tuple[Suggestion, tuple[str, ...]]]:
             linked_paths.add(path)
     stocked = {up for path in linked_paths for up in category_path_chain(path)}
     rows = list(
-        Category.objects.filter(is_public=True, ancestors_are_public=True).values_list(
-            "pk", "name", "slug", "path"
-        )
+        Category.objects.filter(is_public=True, ancestors_are_public=True)
+        .annotate(label=translated("name"))
+        .values_list("pk", "label", "slug", "path")
     )
     full_slugs = _full_slugs({path: slug for _pk, _name, slug, path in rows})
     entries = [

@@ -8,15 +8,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from oscar.core.loading import get_model
 
 from catalog.models import Certification, Product
 from search import engine
 from search.documents import (
+    TRANSLATED_LANGUAGES,
     CategoryFacts,
     LabelFacts,
     ProductFacts,
+    TranslatedFacts,
     document_from_facts,
     index_body,
 )
@@ -55,8 +57,20 @@ def category_path_chain(path: str) -> list[str]:
     return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
 
 
+def _translations(instance, name: str) -> dict[str, str]:
+    """Return the Arabic and English values of a translated field, where set."""
+    values = {}
+    for language in TRANSLATED_LANGUAGES:
+        if value := getattr(instance, f"{name}_{language}", None):
+            values[language] = value
+    return values
+
+
 def _category_facts() -> dict[int, CategoryFacts]:
-    categories = list(Category.objects.only("id", "name", "path", "depth"))
+    # The plain fields read French (catalog/translation.py), whatever language
+    # the request that changed the catalogue was in.
+    with translation.override(settings.LANGUAGE_CODE):
+        categories = list(Category.objects.all())
     by_path = {category.path: category for category in categories}
     facts = {}
     for category in categories:
@@ -67,8 +81,9 @@ def _category_facts() -> dict[int, CategoryFacts]:
         ]
         facts[category.id] = CategoryFacts(
             id=category.id,
-            name=category.name,
+            name=category.name_fr or "",
             ancestor_ids=tuple(node.id for node in chain if node.id != category.id),
+            names=_translations(category, "name"),
         )
     return facts
 
@@ -115,47 +130,53 @@ def product_facts_list(
             Prefetch("children__stockrecords", queryset=records),
         )
     )
-    facts = []
-    for product in products:
-        stock = list(product.stockrecords.all())
-        for child in product.children.all():
-            stock.extend(child.stockrecords.all())
-        cooperative = product.cooperative
-        facts.append(
-            ProductFacts(
-                id=product.pk,
-                title=product.title,
-                slug=product.slug,
-                description=product.description or "",
-                upc=product.upc or "",
-                product_class=product.product_class.slug
-                if product.product_class
-                else "",
-                cooperative_id=cooperative.pk if cooperative else None,
-                cooperative_name=cooperative.name if cooperative else "",
-                cooperative_city=cooperative.city if cooperative else "",
-                region=product.origin_region
-                or (cooperative.region if cooperative else ""),
-                cold_chain=product.cold_chain,
-                date_created=product.date_created,
-                categories=tuple(
-                    categories[c.pk]
-                    for c in product.categories.all()
-                    if c.pk in categories
-                ),
-                labels=tuple(
-                    LabelFacts(
-                        scheme=c.scheme,
-                        name=c.name,
-                        valid_from=c.valid_from,
-                        valid_until=c.valid_until,
-                    )
-                    for c in product.certifications.all()
-                ),
-                **_stock_facts(stock),
+    return [_product_facts(product, categories) for product in products]
+
+
+def _product_facts(product, categories: dict[int, CategoryFacts]) -> ProductFacts:
+    """Compute one product's facts from what product_facts_list prefetched."""
+    stock = list(product.stockrecords.all())
+    for child in product.children.all():
+        stock.extend(child.stockrecords.all())
+    cooperative = product.cooperative
+    titles = _translations(product, "title")
+    descriptions = _translations(product, "description")
+    cooperative_names = _translations(cooperative, "name") if cooperative else {}
+    return ProductFacts(
+        id=product.pk,
+        title=product.title_fr or "",
+        slug=product.slug,
+        description=product.description_fr or "",
+        upc=product.upc or "",
+        product_class=product.product_class.slug if product.product_class else "",
+        cooperative_id=cooperative.pk if cooperative else None,
+        cooperative_name=(cooperative.name_fr or "") if cooperative else "",
+        cooperative_city=cooperative.city if cooperative else "",
+        region=product.origin_region or (cooperative.region if cooperative else ""),
+        cold_chain=product.cold_chain,
+        date_created=product.date_created,
+        categories=tuple(
+            categories[c.pk] for c in product.categories.all() if c.pk in categories
+        ),
+        labels=tuple(
+            LabelFacts(
+                scheme=c.scheme,
+                name=c.name,
+                valid_from=c.valid_from,
+                valid_until=c.valid_until,
             )
-        )
-    return facts
+            for c in product.certifications.all()
+        ),
+        **_stock_facts(stock),
+        translations={
+            language: TranslatedFacts(
+                title=titles.get(language, ""),
+                description=descriptions.get(language, ""),
+                cooperative_name=cooperative_names.get(language, ""),
+            )
+            for language in TRANSLATED_LANGUAGES
+        },
+    )
 
 
 def document_actions(
