@@ -13,4 +13,6 @@ OSCAR_MESSAGES = [
     gettext_noop("In stock (%d available)"),
     # oscar/checkout/gateway.html: the sign-in or guest step.
     gettext_noop("Checkout gateway"),
+    # phonenumber_field.validators: its catalogue is not loaded (not an app).
+    gettext_noop("The phone number entered is not valid."),
 ]

@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
 from oscar.apps.checkout.forms import *  # noqa: F403
 
+from shop.address.forms import AddressRulesMixin
 
-class ShippingAddressForm(oscar_forms.ShippingAddressForm):
+
+class ShippingAddressForm(AddressRulesMixin, oscar_forms.ShippingAddressForm):
     """Couriers call before delivering: a phone number is required."""
 
     def __init__(self, *args, **kwargs):

@@ -33,7 +33,30 @@ logger = logging.getLogger(__name__)
 Method = CheckoutPayment.Method
 
 IndexView = views.IndexView
-ShippingAddressView = views.ShippingAddressView
+
+
+class ShippingAddressView(views.ShippingAddressView):
+    """Ship to an address of the shopper's own book, or explain why not."""
+
+    def post(self, request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.POST.get("action")):
+            return super().post(request, *args, **kwargs)
+        if "address_id" not in request.POST:
+            # No address picked: the form below tells what is missing.
+            return generic.FormView.post(self, request, *args, **kwargs)
+        address_id = request.POST["address_id"]
+        address = (
+            self.get_available_addresses().filter(pk=address_id).first()
+            if address_id.isdigit()
+            else None
+        )
+        if address is None or request.POST["action"] != "ship_to":
+            messages.error(request, _("This address is not in your address book."))
+            return redirect("checkout:shipping-address")
+        self.checkout_session.ship_to_user_address(address)
+        return redirect(self.get_success_url())
+
+
 UserAddressUpdateView = views.UserAddressUpdateView
 UserAddressDeleteView = views.UserAddressDeleteView
 

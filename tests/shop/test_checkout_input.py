@@ -1,0 +1,147 @@
+"""Hostile or careless checkout input gets a clear message, never an HTTP 500."""
+
+import pytest
+from oscar.apps.address.models import UserAddress
+from oscar.apps.order.models import Order
+
+from shop.partner.models import StockRecord
+from tests.factories import CustomerFactory
+from tests.shop.checkout_journey import MOROCCAN_ADDRESS, page_text, url
+
+pytestmark = pytest.mark.django_db
+
+
+def saved_address(user) -> UserAddress:
+    fields = {k: v for k, v in MOROCCAN_ADDRESS.items() if k != "country"}
+    return UserAddress.objects.create(user=user, country_id="MA", **fields)
+
+
+@pytest.fixture
+def signed_in(shopper, argan_oil):
+    """A signed-in customer with the argan oil in the basket, at the address step."""
+    user = CustomerFactory()
+    shopper.client.force_login(user)
+    shopper.add(argan_oil)
+    shopper.user = user
+    return shopper
+
+
+@pytest.mark.parametrize("address_id", ["abc", "999999", "", "1; DROP"])
+def test_shipping_to_an_unknown_address_is_refused_with_a_message(
+    signed_in, address_id
+):
+    """A forged, deleted or garbled address id re-shows the address step."""
+    response = signed_in.client.post(
+        url("checkout:shipping-address"),
+        {"action": "ship_to", "address_id": address_id},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "This address is not in your address book." in page_text(response)
+
+
+def test_shipping_to_another_customers_address_is_refused(signed_in):
+    """Someone else's address book is out of reach, and its content not shown."""
+    other = saved_address(CustomerFactory())
+    response = signed_in.client.post(
+        url("checkout:shipping-address"),
+        {"action": "ship_to", "address_id": str(other.pk)},
+        follow=True,
+    )
+    assert "This address is not in your address book." in page_text(response)
+    assert "Tarik Ibn Ziad" not in page_text(response)
+    assert not signed_in.client.session.get("checkout_data", {}).get("shipping")
+
+
+def test_ship_to_without_an_address_id_asks_for_one(signed_in):
+    """'Ship to' with no address chosen falls back to the address form."""
+    response = signed_in.client.post(
+        url("checkout:shipping-address"), {"action": "ship_to"}
+    )
+    assert response.status_code == 200
+    assert "This field is required." in page_text(response)
+
+
+def test_shipping_to_an_own_address_goes_on(signed_in):
+    own = saved_address(signed_in.user)
+    response = signed_in.client.post(
+        url("checkout:shipping-address"),
+        {"action": "ship_to", "address_id": str(own.pk)},
+    )
+    assert response.status_code == 302
+    assert response.url == url("checkout:shipping-method")
+
+
+@pytest.mark.parametrize("step", ["checkout:payment-method", "checkout:preview"])
+def test_losing_the_last_store_unit_before_paying_is_explained(
+    shopper, argan_oil, casablanca_store, step
+):
+    """The store's last unit goes to another buyer between the delivery choice
+    and the payment pages: the shopper is told and sent back to choose another
+    delivery, and nothing can be placed."""
+    shelf = casablanca_store.stockrecords.get()
+    shelf.num_in_stock = 1
+    shelf.save()
+    shopper.up_to_payment(
+        [(argan_oil, 1)], shipping=f"click-collect-{casablanca_store.pk}"
+    )
+    if step == "checkout:preview":
+        shopper.pay_by("pay_at_pickup")
+    StockRecord.objects.get(pk=shelf.pk).allocate(1)
+
+    response = shopper.client.get(url(step), follow=True)
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "previously chosen shipping method is no longer valid" in text
+    assert response.redirect_chain[-1][0] == url("checkout:shipping-method")
+
+    response = shopper.client.post(
+        url("checkout:preview"), {"action": "place_order"}, follow=True
+    )
+    assert response.status_code == 200
+    assert not Order.objects.exists()
+
+
+def test_an_american_phone_number_is_refused_for_a_moroccan_address(shopper, argan_oil):
+    """The courier in Morocco needs a number that rings in Morocco."""
+    shopper.add(argan_oil)
+    shopper.start_as_guest()
+    response = shopper.address(phone_number="+1 202 555 0143")
+    assert response.status_code == 200
+    assert "not a valid phone number for Morocco" in page_text(response)
+
+
+def test_a_foreign_mobile_is_accepted_for_an_address_in_its_country(shopper, argan_oil):
+    shopper.add(argan_oil)
+    shopper.start_as_guest()
+    response = shopper.address(
+        line4="Lyon", postcode="69001", country="FR", phone_number="+33 6 12 34 56 78"
+    )
+    assert response.status_code == 302
+
+
+def test_a_huge_delivery_note_is_refused(shopper, argan_oil):
+    """Free text has sane limits: a 1 MB delivery note is refused, with the limit."""
+    shopper.add(argan_oil)
+    shopper.start_as_guest()
+    response = shopper.address(notes="x" * 1_000_000)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 500 characters" in page_text(response)
+
+
+@pytest.mark.parametrize("field", ["line1", "first_name", "line4"])
+def test_overlong_address_lines_are_refused(shopper, argan_oil, field):
+    shopper.add(argan_oil)
+    shopper.start_as_guest()
+    response = shopper.address(**{field: "x" * 10_000})
+    assert response.status_code == 200
+    assert "Ensure this value has at most" in page_text(response)
+
+
+@pytest.mark.parametrize("postcode", ["2000", "ABCDE", "200000"])
+def test_a_moroccan_postcode_has_five_digits(shopper, argan_oil, postcode):
+    shopper.add(argan_oil)
+    shopper.start_as_guest()
+    response = shopper.address(postcode=postcode)
+    assert response.status_code == 200
+    assert "A Moroccan postcode has five digits" in page_text(response)
