@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from oscar.core.loading import get_class
 
+from catalog import renditions
 from catalog.models import Certification, Cooperative, Product
 from cms import models as pages
 from shop.partner.models import OpeningPeriod, Partner, StockRecord
@@ -29,6 +30,9 @@ class ProductCard:
     price: Decimal | None
     currency: str
     is_available: bool
+    labels: tuple[str, ...] = ()  # short quality label names ("IGP", "Bio")
+    is_parent: bool = False
+    image: renditions.Picture | None = None
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,25 @@ def _public_products():
             "product_class",
             "parent__product_class",
         )
-        .prefetch_related("stockrecords", "images")
+        .prefetch_related("stockrecords", "images", _valid_labels())
     )
+
+
+def _valid_labels() -> Prefetch:
+    return Prefetch(
+        "certifications",
+        queryset=Certification.objects.valid_on(timezone.localdate()).order_by(
+            "scheme", "name"
+        ),
+        to_attr="valid_labels",
+    )
+
+
+def _short_labels(product) -> tuple[str, ...]:
+    """Return the card's label names: the scheme without its explanation."""
+    labels = getattr(product, "valid_labels", ())
+    names = (str(label.get_scheme_display()).split(" (")[0] for label in labels)
+    return tuple(dict.fromkeys(names))
 
 
 def _image_url(product) -> str | None:
@@ -89,7 +110,15 @@ def _image_url(product) -> str | None:
     return image.original.url
 
 
-def _product_card(product, strategy) -> ProductCard:
+def _picture(product) -> renditions.Picture | None:
+    image = product.primary_image()
+    if isinstance(image, dict):
+        return None
+    return renditions.picture_get(image.original.name)
+
+
+def product_card_build(*, product, strategy) -> ProductCard:
+    """Return the card of a product loaded with its stock, images and labels."""
     info = (
         strategy.fetch_for_parent(product)
         if product.is_parent
@@ -105,10 +134,13 @@ def _product_card(product, strategy) -> ProductCard:
         title=product.get_title(),
         url=product.get_absolute_url(),
         image_url=_image_url(product),
+        image=_picture(product),
         cooperative_name=cooperative.name if cooperative else "",
         price=amount,
         currency=price.currency or "",
         is_available=info.availability.is_available_to_buy,
+        labels=_short_labels(product),
+        is_parent=product.is_parent,
     )
 
 
@@ -122,14 +154,18 @@ def product_cards_get(
     """
     ids = [pk for pk in product_ids if pk]
     products = _public_products().in_bulk(ids)
-    cards = [_product_card(products[pk], strategy) for pk in ids if pk in products]
+    cards = [
+        product_card_build(product=products[pk], strategy=strategy)
+        for pk in ids
+        if pk in products
+    ]
     return [card for card in cards if card.is_available or not available_only]
 
 
 def product_first_available_id(*, strategy) -> int | None:
     """Return the id of some product that can be bought now (for block previews)."""
     for product in _public_products().exclude(structure=Product.CHILD)[:20]:
-        if _product_card(product, strategy).is_available:
+        if product_card_build(product=product, strategy=strategy).is_available:
             return product.pk
     return None
 
@@ -170,7 +206,9 @@ def cooperative_product_cards_get(
         .exclude(structure=Product.CHILD)
         .order_by("title")
     )
-    return [_product_card(product, strategy) for product in products]
+    return [
+        product_card_build(product=product, strategy=strategy) for product in products
+    ]
 
 
 def cooperative_cards_get(
@@ -238,7 +276,14 @@ def store_products_available(*, partner_id: int, limit: int = 12) -> list[Produc
             "product__parent__cooperative",
             "product__product_class",
         )
-        .prefetch_related("product__images")
+        .prefetch_related(
+            "product__images",
+            Prefetch(
+                "product__certifications",
+                queryset=Certification.objects.valid_on(timezone.localdate()),
+                to_attr="valid_labels",
+            ),
+        )
         .order_by("product__title")[:limit]
     )
     cards = []
@@ -251,10 +296,12 @@ def store_products_available(*, partner_id: int, limit: int = 12) -> list[Produc
                 title=product.get_title(),
                 url=product.get_absolute_url(),
                 image_url=_image_url(product),
+        image=_picture(product),
                 cooperative_name=cooperative.name if cooperative else "",
                 price=record.price,
                 currency=record.price_currency,
                 is_available=True,
+                labels=_short_labels(product),
             )
         )
     return cards

@@ -1,9 +1,12 @@
 """Template tags shared by the Oscar and Wagtail layouts: menu, languages, links."""
 
+from dataclasses import dataclass, field
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
+from oscar.templatetags.category_tags import get_annotated_list
 from wagtail.models import Page, Site
 
 from cms import selectors
@@ -118,4 +121,32 @@ def cooperative_page_url(context, cooperative):
         host,
         compute=compute,
         sales_context=None,
+    )
+
+
+@dataclass(frozen=True)
+class MenuCategory:
+    name: str
+    url: str
+    children: list["MenuCategory"] = field(default_factory=list)
+
+
+@register.simple_tag
+def menu_categories() -> list[MenuCategory]:
+    """Return the public top categories with their sub-categories, in tree order."""
+    roots: list[MenuCategory] = []
+    for node in get_annotated_list(depth=2):
+        item = MenuCategory(name=node.name, url=node.get_absolute_url())
+        if node["level"] == 0:
+            roots.append(item)
+        elif roots:
+            roots[-1].children.append(item)
+    return roots
+
+
+@register.simple_tag(takes_context=True)
+def product_card_of(context, product) -> selectors.ProductCard:
+    """Return the listing card of a product, priced for the request's buyer."""
+    return selectors.product_card_build(
+        product=product, strategy=selectors.strategy_for(context.get("request"))
     )
