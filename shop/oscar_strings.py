@@ -13,6 +13,10 @@ OSCAR_MESSAGES = [
     gettext_noop("In stock (%d available)"),
     # oscar/checkout/gateway.html: the sign-in or guest step.
     gettext_noop("Checkout gateway"),
+    # The order pages' titles: Oscar's French says "Commande #…".
+    gettext_noop("Order #%(number)s"),
+    # oscar/checkout/shipping_methods.html: the column of delivery names.
+    gettext_noop("Method"),
     # phonenumber_field.validators: its catalogue is not loaded (not an app).
     gettext_noop("The phone number entered is not valid."),
 ]

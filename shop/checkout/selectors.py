@@ -79,6 +79,17 @@ def payment_options_get(
     ]
 
 
+def payment_option_default(*, options: list[PaymentOption], chosen: str = "") -> str:
+    """The method to preselect: the shopper's earlier choice while it is still
+    available, paying at the store for click & collect, otherwise the
+    channel's first available method (card online, cash at a counter)."""
+    available = [option.code for option in options if option.available]
+    for code in (chosen, Method.PAY_AT_PICKUP):
+        if code and code in available:
+            return code
+    return available[0] if available else ""
+
+
 def _cash_on_delivery_refusal(
     *, collect: bool, country_code: str, total: Decimal, currency_code: str
 ) -> str:

@@ -19,7 +19,11 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 
 from shop.checkout import services
 from shop.checkout.forms import PaymentMethodForm
-from shop.checkout.selectors import order_payment_details_get, payment_options_get
+from shop.checkout.selectors import (
+    order_payment_details_get,
+    payment_option_default,
+    payment_options_get,
+)
 from shop.checkout.utils import CheckoutSessionData
 from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
@@ -170,7 +174,11 @@ class PaymentMethodView(CheckoutPaymentMixin, views.PaymentMethodView):
 
     def get(self, request, *args, **kwargs):
         options = self.payment_options()
-        return self.render_choice(PaymentMethodForm(options=options), options)
+        chosen = payment_option_default(
+            options=options, chosen=self.checkout_session.payment_method() or ""
+        )
+        form = PaymentMethodForm(options=options, initial={"method": chosen})
+        return self.render_choice(form, options)
 
     def post(self, request, *args, **kwargs):
         options = self.payment_options()

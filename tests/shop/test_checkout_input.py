@@ -1,6 +1,10 @@
 """Hostile or careless checkout input gets a clear message, never an HTTP 500."""
 
+import re
+
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext as _
 from oscar.apps.address.models import UserAddress
 from oscar.apps.order.models import Order
 
@@ -129,19 +133,65 @@ def test_a_huge_delivery_note_is_refused(shopper, argan_oil):
     assert "Ensure this value has at most 500 characters" in page_text(response)
 
 
-@pytest.mark.parametrize("field", ["line1", "first_name", "line4"])
-def test_overlong_address_lines_are_refused(shopper, argan_oil, field):
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"line1": "x" * 10_000}, "Ensure this value has at most"),
+        ({"first_name": "x" * 10_000}, "Ensure this value has at most"),
+        ({"postcode": "2000"}, "A Moroccan postcode has five digits"),
+        ({"postcode": "ABCDE"}, "A Moroccan postcode has five digits"),
+        ({"postcode": "200000"}, "A Moroccan postcode has five digits"),
+    ],
+)
+def test_overlong_lines_and_bad_moroccan_postcodes_are_refused(
+    shopper, argan_oil, fields, message
+):
     shopper.add(argan_oil)
     shopper.start_as_guest()
-    response = shopper.address(**{field: "x" * 10_000})
+    response = shopper.address(**fields)
     assert response.status_code == 200
-    assert "Ensure this value has at most" in page_text(response)
+    assert message in page_text(response)
 
 
-@pytest.mark.parametrize("postcode", ["2000", "ABCDE", "200000"])
-def test_a_moroccan_postcode_has_five_digits(shopper, argan_oil, postcode):
+def checked_method(response) -> str:
+    return re.search(
+        r'<input type="radio" name="method" value="(\w+)"\s+checked',
+        page_text(response),
+    ).group(1)
+
+
+def test_card_is_preselected_for_home_delivery(shopper, argan_oil):
+    shopper.up_to_payment([(argan_oil, 1)], shipping="standard")
+    assert checked_method(shopper.client.get(url("checkout:payment-method"))) == "card"
+
+
+def test_paying_at_the_store_is_preselected_for_click_and_collect(
+    shopper, argan_oil, casablanca_store
+):
+    shopper.up_to_payment(
+        [(argan_oil, 1)], shipping=f"click-collect-{casablanca_store.pk}"
+    )
+    page = shopper.client.get(url("checkout:payment-method"))
+    assert checked_method(page) == "pay_at_pickup"
+
+
+def test_the_shoppers_own_choice_stays_selected_when_coming_back(shopper, argan_oil):
+    shopper.up_to_payment([(argan_oil, 1)], shipping="standard")
+    shopper.pay_by("cash_on_delivery")
+    page = shopper.client.get(url("checkout:payment-method"))
+    assert checked_method(page) == "cash_on_delivery"
+
+
+def test_delivery_choice_and_order_titles_read_as_a_shop_writes_them(
+    shopper, argan_oil
+):
+    """No "Méthode" column nor "Commande #…" on French pages."""
+    shopper.language = "fr"
     shopper.add(argan_oil)
     shopper.start_as_guest()
-    response = shopper.address(postcode=postcode)
-    assert response.status_code == 200
-    assert "A Moroccan postcode has five digits" in page_text(response)
+    shopper.address()
+    page = page_text(shopper.shipping_page())
+    assert "Mode de livraison" in page
+    assert ">Méthode<" not in page
+    with translation.override("fr"):
+        assert _("Order #%(number)s") % {"number": 100002} == "Commande n° 100002"
