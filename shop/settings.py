@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Oscar, with our forks in place of the stock apps
     "oscar.config.Shop",
     "shop.analytics.apps.AnalyticsConfig",
@@ -67,7 +68,7 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "shop.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -115,6 +116,7 @@ INSTALLED_APPS = [
     "shop.instore",
     "shop.wholesale",
     "shop.payments",
+    "shop.seo",
     "cms",
     # Last: its post_migrate receiver gives the role groups the permissions
     # every other app has just created.

@@ -17,9 +17,11 @@ from django.views.generic import FormView
 from oscar.apps.basket import views
 from oscar.apps.basket.middleware import BasketMiddleware
 from oscar.core.loading import get_class
+from oscar.core.utils import safe_referrer
 
 from shop.basket import selectors, services
 from shop.basket.forms import AddToBasketForm
+from shop.redirects import safe_next_url
 
 Applicator = get_class("offer.applicator", "Applicator")
 BasketMessageGenerator = get_class("basket.utils", "BasketMessageGenerator")
@@ -73,3 +75,10 @@ class BasketAddView(views.BasketAddView):
         )
         # Oscar's form_valid would add the total message; redirect as it does.
         return FormView.form_valid(self, form)
+
+    def get_success_url(self):
+        return safe_next_url(
+            self.request,
+            self.request.POST.get("next"),
+            safe_referrer(self.request, "basket:summary"),
+        )

@@ -497,3 +497,24 @@ def test_the_queue_costs_the_same_queries_for_20_orders(
         response = staff.get(url("instore:collect-queue", store_a))
 
     assert text(response).count('<article class="queue-card') == 20
+
+
+@pytest.mark.parametrize(
+    ("target", "lands_on_target"),
+    [("https://evil.example/", False), ("//evil.example/", False), ("own", True)],
+)
+def test_after_an_action_staff_go_back_only_to_a_page_of_the_site(
+    store_a, staff_a, argan_oil, target, lands_on_target
+):
+    """The form's `next` brings staff back where they were, never off the site."""
+    order = collect_order_place(store=store_a, product=argan_oil)
+    queue = url("instore:collect-queue", store_a)
+    if target == "own":
+        target = f"{queue}?q={order.number}"
+
+    response = signed_in(staff_a).post(
+        url("instore:collect-ready", store_a, number=order.number), {"next": target}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == (target if lands_on_target else queue)

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from oscar.core.loading import get_model
 
 from shop.checkout.statuses import status_label
 from shop.dashboard.wholesale.base import OfficeMixin
+from shop.redirects import safe_next_url
 from shop.wholesale.services.orders import OrderRefused, wholesale_order_paid
 
 Order = get_model("order", "Order")
@@ -42,12 +42,13 @@ class OrderPaidView(OfficeMixin, View):
                 _("Transfer recorded: order %(number)s is paid (%(status)s).")
                 % {"number": order.number, "status": status_label(order.status)},
             )
-        back = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return redirect(back)
-        return redirect("dashboard:order-detail", number=order.number)
+        return redirect(
+            safe_next_url(
+                request,
+                request.POST.get("next"),
+                reverse("dashboard:order-detail", kwargs={"number": order.number}),
+            )
+        )
 
 
 urlpatterns = [

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -24,6 +23,7 @@ from shop.instore.services.collect import (
 )
 from shop.instore.views.base import CounterMixin, Section
 from shop.payments.models import CheckoutPayment
+from shop.redirects import safe_next_url
 from shop.sales.context import Channel
 
 ORDERS_PER_PAGE = 25
@@ -205,14 +205,11 @@ class CollectActionView(CounterMixin, View):
         return _("Order %(number)s handed over.") % {"number": order.number}
 
     def back(self) -> str:
-        target = self.request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
-            target,
-            allowed_hosts={self.request.get_host()},
-            require_https=self.request.is_secure(),
-        ):
-            return target
-        return reverse("instore:collect-queue", kwargs={"store": self.store.code})
+        return safe_next_url(
+            self.request,
+            self.request.POST.get("next"),
+            reverse("instore:collect-queue", kwargs={"store": self.store.code}),
+        )
 
 
 class StockView(CounterMixin, TemplateView):

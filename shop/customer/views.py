@@ -1,0 +1,115 @@
+"""Oscar's customer views that changed state on GET, made POST-only, and
+customer pages that answered 500 to a bad id.
+
+A GET from an e-mail or a bookmark (log out, cancel an alert) shows what a
+POST would do, with its button; a GET no page of ours sends (setting a default
+address, adding to a wish list) is refused with 405.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import generic
+from oscar.apps.communication.notifications import views as notification_views
+from oscar.apps.customer import views as customer_views
+from oscar.apps.customer.wishlists import views as wishlist_views
+from oscar.core.loading import get_model
+
+from shop.redirects import safe_next_url
+
+Order = get_model("order", "Order")
+ProductAlert = get_model("customer", "ProductAlert")
+
+
+class LogoutView(generic.TemplateView):
+    """GET asks "Log out?"; POST logs out and goes home."""
+
+    template_name = "oscar/customer/logout_confirm.html"
+
+    def post(self, request, *args, **kwargs):
+        auth_logout(request)
+        response = redirect(settings.OSCAR_HOMEPAGE)
+        for cookie in settings.OSCAR_COOKIES_DELETE_ON_LOGOUT:
+            response.delete_cookie(cookie)
+        return response
+
+
+class ProductAlertCancelView(generic.TemplateView):
+    """GET (the alert e-mail's link) asks to confirm; POST cancels the alert and
+    goes to the `next` page if it is on this site, else to the product."""
+
+    template_name = "oscar/customer/alerts/cancel_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if "key" in kwargs:
+            self.alert = get_object_or_404(ProductAlert, key=kwargs["key"])
+        elif "pk" in kwargs and request.user.is_authenticated:
+            self.alert = get_object_or_404(
+                ProductAlert, user=request.user, pk=kwargs["pk"]
+            )
+        else:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        next_url = safe_next_url(
+            self.request, self.request.GET.get("next"), self.alert.product
+        )
+        return super().get_context_data(alert=self.alert, next=next_url, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.alert.can_be_cancelled:
+            self.alert.cancel()
+            messages.success(request, _("Your stock alert has been cancelled"))
+        else:
+            messages.error(request, _("Your stock alert cannot be cancelled"))
+        return redirect(
+            safe_next_url(request, request.POST.get("next"), self.alert.product)
+        )
+
+
+class AddressChangeStatusView(customer_views.AddressChangeStatusView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class WishListAddProductView(wishlist_views.WishListAddProduct):
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        # Oscar's dispatch creates a wish list before the method is checked.
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OrderLineView(customer_views.OrderLineView):
+    """One line of the customer's own order, with its buy-again button."""
+
+    template_name = "oscar/customer/order/line_detail.html"
+
+    def get_object(self, queryset=None):
+        order = get_object_or_404(
+            Order, user=self.request.user, number=self.kwargs["order_number"]
+        )
+        return get_object_or_404(order.lines, id=self.kwargs["line_id"])
+
+
+class NotificationUpdateView(notification_views.UpdateView):
+    def get_error_url(self, request):
+        # Oscar's default, this POST-only URL itself, answered 405.
+        return safe_next_url(
+            request, request.headers.get("Referer"), "customer:notifications-inbox"
+        )
+
+    def get_selected_ids(self, request):
+        # A posted id that is no number selects nothing (Oscar's query raised).
+        name = f"selected_{self.get_checkbox_object_name()}"
+        if not all(pk.isdigit() for pk in request.POST.getlist(name)):
+            return []
+        return super().get_selected_ids(request)
