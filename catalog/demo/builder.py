@@ -2,24 +2,32 @@
 
 Sources: cooperatives.yaml, product_classes.yaml, categories.yaml,
 locations.yaml, products.csv (the office's import format, see
-catalog/imports.py), certifications.yaml and users.yaml. Everything is keyed
+catalog/imports.py) with product_kinds.yaml (its Arabic and English),
+certifications.yaml and users.yaml. Everything is keyed
 by slug, SKU, code or email, so building twice gives the same database.
 """
 
+import csv
 import datetime
+import io
+import re
+import tempfile
 import time
+import unicodedata
 import zlib
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import CommandError, OutputWrapper
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from catalog import services
-from catalog.demo import images
 from catalog.imports import catalogue_import
 from catalog.models import (
     Category,
@@ -44,6 +52,7 @@ DEMO_ROLES = {
     "customer": None,
 }
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+IMAGE_SIZE = 600
 
 
 def _source(name: str):
@@ -121,6 +130,7 @@ def _load_product_classes(stdout):
                     code=attribute["code"],
                     name=attribute["name"],
                     type=attribute.get("type", ProductAttribute.TEXT),
+                    translations=_translations(attribute, "name"),
                 )
                 for attribute in entry["attributes"]
             ],
@@ -132,7 +142,9 @@ def _load_product_classes(stdout):
 def _load_categories(stdout):
     for entry in _source("categories.yaml"):
         services.category_from_path(
-            path=entry["path"], description=entry.get("description")
+            path=entry["path"],
+            description=entry.get("description"),
+            translations=_translations(entry, "name", "description"),
         )
     stdout.write(f"  {_('Categories')}: {Category.objects.count()}")
 
@@ -169,6 +181,61 @@ def _load_locations(stdout):
     step.done()
 
 
+def _translations(entry: dict, *names: str) -> dict[str, str]:
+    """Return an entry's Arabic and English values ("name_ar", "name_en"…)."""
+    return {
+        f"{name}_{language}": entry[f"{name}_{language}"]
+        for name in names
+        for language in services.translation_languages()
+        if entry.get(f"{name}_{language}")
+    }
+
+
+_TITLE = re.compile(
+    r"^(?P<name>.+) (?P<amount>\d+(?:,\d+)?) (?P<unit>ml|g|kg|l) – (?P<maker>.+)$"
+)
+
+
+def _translated_title(title: str, kind: dict, tables: dict, language: str) -> str:
+    """Compose a title in another language the way the French one is made:
+    kind, size, maker ("زيت أركان غذائي 250 مل – تيغانيمين")."""
+    parts = _TITLE.match(title)
+    if parts is None:
+        raise CommandError(f"products.csv: cannot read the title “{title}”")
+    amount = parts["amount"].replace(",", ".") if language == "en" else parts["amount"]
+    unit = tables["units"][parts["unit"]][language]
+    maker = tables["makers"][parts["maker"]][language]
+    return f"{kind[language]} {amount} {unit} – {maker}"
+
+
+def _products_with_translations(target: Path) -> None:
+    """Write products.csv with Arabic and English columns from product_kinds.yaml."""
+    tables = _source("product_kinds.yaml")
+    with (SOURCES / "products.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file, delimiter=";"))
+    languages = services.translation_languages()
+    columns = [
+        f"{name}_{language}"
+        for name in ("title", "description")
+        for language in languages
+    ]
+    with target.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, [*rows[0], *columns], delimiter=";")
+        writer.writeheader()
+        for row in rows:
+            kind = tables["kinds"].get(row["sku"].split("-")[0])
+            if kind is None:
+                raise CommandError(
+                    f"product_kinds.yaml has no kind for {row['sku']} (its prefix)"
+                )
+            for language in languages:
+                row[f"title_{language}"] = _translated_title(
+                    row["title"], kind, tables, language
+                )
+                row[f"description_{language}"] = kind[f"description_{language}"]
+            writer.writerow(row)
+
+
 def _load_products(stdout):
     step = _Step(stdout, _("Products (products.csv)"))
 
@@ -176,7 +243,10 @@ def _load_products(stdout):
         if isinstance(result, services.Outcome):
             step.add(result)
 
-    report = catalogue_import(path=SOURCES / "products.csv", on_row=count)
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "products.csv"
+        _products_with_translations(path)
+        report = catalogue_import(path=path, on_row=count)
     if report.errors:
         raise CommandError(
             "\n".join(
@@ -202,7 +272,10 @@ def _load_store_assortments(stdout):
         store = Partner.objects.get(code=entry["code"])
         in_categories = Q()
         for name in entry["carries"]:
-            root = Category.objects.get(depth=1, name=name)
+            # Stores name their categories in French, the command's language aside.
+            root = Category.objects.get(
+                depth=1, **{f"name_{settings.LANGUAGE_CODE}": name}
+            )
             in_categories |= Q(categories__path__startswith=root.path)
         products = Product.objects.filter(in_categories).distinct().order_by("upc")
         # The shelf is filled once; later loads leave what the store has sold,
@@ -250,32 +323,65 @@ def _load_certifications(stdout):
 
 
 def _load_images(stdout):
-    """Draw each product's pack (catalog/demo/images.py), replacing older drawings
-    and keeping photos uploaded by staff."""
+    """Give every product without an image a generated one (never a second)."""
     step = _Step(stdout, _("Product images"))
     products = (
-        Product.objects.select_related("cooperative", "parent__cooperative")
-        .prefetch_related("categories", "images")
+        Product.objects.annotate(image_count=Count("images"))
+        .prefetch_related("categories")
         .order_by("upc")
     )
-    total = len(products)
-    for number, product in enumerate(products, start=1):
-        cooperative = product.get_cooperative()
-        category = product.categories.all()[0] if product.categories.all() else None
-        drawing = images.drawing_for(
-            sku=product.upc or "",
-            title=product.title,
-            category=category.full_name if category else "",
-            cooperative_slug=cooperative.slug if cooperative else "",
-            cooperative=cooperative.name if cooperative else "",
+    for product in products:
+        if product.image_count:
+            step.add(services.Outcome.UNCHANGED)
+            continue
+        category = product.categories.all()[0]
+        ProductImage.objects.create(
+            product=product,
+            original=ContentFile(
+                _image_bytes(product.title, category.full_name.split(" > ")[0]),
+                name=f"{product.upc.lower()}.jpg",
+            ),
+            caption=product.title,
+            display_order=0,
         )
-        outcome = images.demo_picture_sync(
-            product=product, drawing=drawing, image_model=ProductImage
-        )
-        step.add(services.Outcome(outcome))
-        if number % 50 == 0 and number < total:
-            stdout.write(f"    {number}/{total}…")
+        step.add(services.Outcome.CREATED)
     step.done()
+
+
+def _image_bytes(title: str, family: str) -> bytes:
+    """Draw a JPEG: a gradient in the colours of the product family, with the
+    product's initials and the family name."""
+    hue = zlib.crc32(family.encode()) % 360
+    dark = f"hsl({hue}, 55%, 28%)"
+    light = f"hsl({(hue + 35) % 360}, 70%, 68%)"
+    gradient = Image.linear_gradient("L").resize((IMAGE_SIZE, IMAGE_SIZE))
+    image = ImageOps.colorize(gradient, dark, light)
+    draw = ImageDraw.Draw(image)
+    # Pillow's built-in font has no accented letters: draw "Epicerie", not "?picerie".
+    title, family = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        for text in (title, family)
+    )
+    words = [word for word in title.split() if word[:1].isalpha() and len(word) > 2]
+    initials = "".join(word[0] for word in words[:2]).upper()
+    centre = IMAGE_SIZE // 2
+    draw.text(
+        (centre, centre - 30),
+        initials,
+        fill="white",
+        anchor="mm",
+        font=ImageFont.load_default(size=220),
+    )
+    draw.text(
+        (centre, IMAGE_SIZE - 80),
+        family,
+        fill="white",
+        anchor="mm",
+        font=ImageFont.load_default(size=34),
+    )
+    output = io.BytesIO()
+    image.save(output, format="JPEG", quality=82)
+    return output.getvalue()
 
 
 def _load_users(stdout):

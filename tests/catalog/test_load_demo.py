@@ -196,3 +196,34 @@ def test_the_demo_has_wholesale_companies_in_every_state(demo):
         "revision_requested",
         "converted",
     }
+
+
+def test_every_demo_text_reads_in_arabic_and_english(demo):
+    """Every demo product, category, attribute and cooperative has its Arabic and
+    English name (and product descriptions, cooperative stories), composed like the
+    French ones: "زيت أركان غذائي 250 مل – تيغانيمين"."""
+    from catalog.models import Category, Cooperative, ProductAttribute
+
+    for model, fields in [
+        (Product, ["title", "description"]),
+        (Category, ["name"]),
+        (ProductAttribute, ["name"]),
+        (Cooperative, ["name", "story"]),
+    ]:
+        for field in fields:
+            for language in ("ar", "en"):
+                missing = model.objects.filter(
+                    **{f"{field}_{language}__isnull": True}
+                ) | model.objects.filter(**{f"{field}_{language}": ""})
+                assert not missing.exists(), (model.__name__, field, language)
+    argan = Product.objects.get(upc="ARGALI-TGH-250")
+    assert argan.title_fr == "Huile d'argane alimentaire 250 ml – Tighanimine"
+    assert argan.title_ar == "زيت أركان غذائي 250 مل – تيغانيمين"
+    assert argan.title_en == "Culinary argan oil 250 ml – Tighanimine"
+    arabic = re.compile("[\u0600-\u06ff]")
+    assert all(
+        arabic.search(title)
+        for title in Product.objects.values_list("title_ar", flat=True)
+    )
+    with translation.override("ar"):
+        assert Category.objects.get(pk=argan.categories.get().pk).name == "زيت الأركان"
