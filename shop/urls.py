@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from shop import views
 from shop.payments import views as payment_views
+from shop.seo import views as seo_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -17,6 +18,13 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", seo_views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", seo_views.sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        seo_views.sitemap_section,
+        name="sitemap-section",
+    ),
     path(
         "payments/stripe/webhook/",
         payment_views.stripe_webhook,
