@@ -1,13 +1,15 @@
 """The dashboard's orders: cancelling goes through the cancel service, the list
 filters by channel and store, and each order shows where it comes from."""
 
+import csv
 import html
+import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from oscar.apps.order.models import Order
-from oscar.test.factories import create_basket, create_order
+from oscar.test.factories import ShippingAddressFactory, create_basket, create_order
 
 from tests.dashboard.conftest import counter_order, web_order
 from tests.shop.checkout_journey import stripe_get
@@ -335,3 +337,21 @@ def test_statuses_read_in_the_dashboards_language(shopper, argan_oil, office, cl
     # Lines keep Oscar's own statuses ("Pending" per line) on the order page.
     assert "<td>Being processed</td>" not in page
     assert 'value="Cancelled">Cancelled<' not in page
+
+
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(argan_oil, office, client):
+    """A ship-to name typed as a formula is exported as text, not a live link."""
+    basket = create_basket(empty=True)
+    basket.add_product(argan_oil)
+    create_order(
+        basket=basket,
+        shipping_address=ShippingAddressFactory(
+            first_name='=HYPERLINK("http://evil.example","Voir")', last_name=""
+        ),
+    )
+    client.force_login(office)
+
+    response = client.get(reverse("dashboard:order-list"), {"response_format": "csv"})
+
+    (row,) = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert row["Deliver to name"].startswith("'=HYPERLINK(")

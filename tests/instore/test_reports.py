@@ -490,3 +490,23 @@ def test_the_date_picker_shows_the_day_in_every_language(
         address = url("reports", store_a)
     page = client.get(address)
     assert f'value="{timezone.localdate().isoformat()}"' in page.text
+
+
+def test_a_reason_typed_as_a_formula_is_text_in_the_csv(
+    client, store_a, manager_a, day_of_sales, english
+):
+    """Staff's free text reaches the spreadsheet as text, amounts stay numbers."""
+    client.force_login(manager_a)
+    client.post(
+        url("drawer-cash-out", store_a),
+        {"out-amount": "5.00", "out-reason": "=cmd|' /C calc'!A0"},
+    )
+
+    rows = csv_rows(
+        client.get(url("drawer-report-csv", store_a, session=day_of_sales.pk))
+    )
+
+    reasons = [row[1:] for row in block(rows, "Cash in and out").values()]
+    assert any(
+        row[0] == "'=cmd|' /C calc'!A0" and row[-1] == "-5.00" for row in reasons
+    )

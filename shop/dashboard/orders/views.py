@@ -20,6 +20,7 @@ from oscar.apps.dashboard.orders import views
 from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
+from shop.csv_export import csv_cell
 from shop.dashboard.orders.forms import OrderSearchForm
 from shop.payments.services import CANCELLED, PaymentActionRefused, order_cancel
 from shop.sales.models import OrderOrigin
@@ -120,7 +121,8 @@ class OrderListView(views.OrderListView):
         if origin is not None:
             row["channel"] = origin.get_channel_display()
             row["store"] = origin.store.name if origin.store else ""
-        return row
+        # Oscar writes the rows of the CSV download from these values.
+        return {column: csv_cell(value) for column, value in row.items()}
 
     def change_order_status(self, request, order):
         new_status = request.POST.get("new_status", "").strip()

@@ -4,7 +4,6 @@ Actions are POSTs that redirect back to the drawer (a reload never repeats
 them); input a form refuses renders the page again with the reason, status 400.
 """
 
-import csv
 import datetime
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from oscar.templatetags.currency_filters import currency
 
+from shop.csv_export import csv_writer
 from shop.instore import reports
 from shop.instore.access import CLOSE_DRAWER
 from shop.instore.models import DrawerSession
@@ -401,7 +401,7 @@ def _csv_response(report: reports.Report, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
-    csv.writer(response).writerows(_csv_rows(report))
+    csv_writer(response).writerows(_csv_rows(report))
     return response
 
 
