@@ -25,7 +25,6 @@ class ProductCard:
     id: int
     title: str
     url: str
-    image_url: str | None
     cooperative_name: str
     price: Decimal | None
     currency: str
@@ -103,13 +102,6 @@ def _short_labels(product) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _image_url(product) -> str | None:
-    image = product.primary_image()
-    if isinstance(image, dict):
-        return None
-    return image.original.url
-
-
 def _picture(product) -> renditions.Picture | None:
     image = product.primary_image()
     if isinstance(image, dict):
@@ -133,7 +125,6 @@ def product_card_build(*, product, strategy) -> ProductCard:
         id=product.pk,
         title=product.get_title(),
         url=product.get_absolute_url(),
-        image_url=_image_url(product),
         image=_picture(product),
         cooperative_name=cooperative.name if cooperative else "",
         price=amount,
@@ -295,8 +286,7 @@ def store_products_available(*, partner_id: int, limit: int = 12) -> list[Produc
                 id=product.pk,
                 title=product.get_title(),
                 url=product.get_absolute_url(),
-                image_url=_image_url(product),
-        image=_picture(product),
+                image=_picture(product),
                 cooperative_name=cooperative.name if cooperative else "",
                 price=record.price,
                 currency=record.price_currency,

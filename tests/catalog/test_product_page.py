@@ -157,7 +157,7 @@ def test_product_page_query_count_does_not_grow_with_labels_and_stock(
 
 
 def test_product_page_shows_the_product_photo(client, saffron):
-    """The product's photo appears on its page as a resized copy."""
+    """The product's photo appears on its page as a resized copy (WebP)."""
     photo = io.BytesIO()
     Image.new("RGB", (1200, 1200), "darkorange").save(photo, "JPEG")
     ProductImage.objects.create(
@@ -166,7 +166,7 @@ def test_product_page_shows_the_product_photo(client, saffron):
 
     content = client.get(saffron.get_absolute_url()).content.decode()
 
-    thumbnail = re.search(r'<img src="(/media/cache/[^"]+\.jpg)"', content)
+    thumbnail = re.search(r'<img src="(/media/renditions/[^"]+\.webp)"', content)
     assert thumbnail, "no resized product photo on the page"
 
 
