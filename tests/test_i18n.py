@@ -1,15 +1,18 @@
 """French, Arabic and English: RTL markup, language switching, catalogues, prices."""
 
+import gettext as gettext_module
 import re
 import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
 
+import oscar
 import pytest
 from django.core.management import call_command
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.translation import trans_real
 
 from tests.cms.builders import showcase_tree
 
@@ -139,3 +142,80 @@ def test_compiled_catalogues_match_their_sources(tmp_path, language):
         check=True,
     )
     assert compiled.read_bytes() == source.with_suffix(".mo").read_bytes()
+
+
+# The Oscar templates a shopper sees on the way to an order and after it
+# (basket, checkout, order history and status); an override that extends the
+# original renders both files.
+SHOPPER_TEMPLATES = (
+    "basket/**/*.html",
+    "checkout/**/*.html",
+    "customer/order/**/*.html",
+    "customer/anon_order*.html",
+    "customer/history/**/*.html",
+)
+OSCAR_TEMPLATES = Path(oscar.__file__).parent / "templates" / "oscar"
+OUR_TEMPLATES = BASE_DIR / "templates" / "oscar"
+
+
+def shopper_template_msgids(workdir: Path) -> set:
+    """Every message id of the Oscar templates shoppers see, as rendered here."""
+    for pattern in SHOPPER_TEMPLATES:
+        for source in OSCAR_TEMPLATES.glob(pattern):
+            relative = source.relative_to(OSCAR_TEMPLATES)
+            ours = OUR_TEMPLATES / relative
+            target = workdir / "templates" / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+            if ours.exists():
+                shutil.copy(ours, target.with_suffix(".ours.html"))
+    (workdir / "locale").mkdir()
+    call_command("makemessages", locale=["fr"], verbosity=0)
+    extracted = workdir / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    compiled = workdir / "msgids.mo"
+    filled = subprocess.run(  # noqa: S603
+        [shutil.which("msgen"), str(extracted)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(  # noqa: S603
+        [shutil.which("msgfmt"), "-o", str(compiled), "-"], input=filled, check=True
+    )
+    with compiled.open("rb") as mo:
+        catalog = gettext_module.GNUTranslations(mo)._catalog
+    return {
+        key for key in catalog if key and (not isinstance(key, tuple) or key[1] == 0)
+    }
+
+
+def is_translated(language: str, key) -> bool:
+    """Whether the language's catalogue, or a fallback in the same language (a
+    catalogue with other plural rules, like Oscar's French), translates a
+    message. Arabic pages falling back to French do not count."""
+    catalogue = trans_real.translation(language)
+    while catalogue is not None:
+        own = getattr(catalogue, "_DjangoTranslation__language", None)
+        if (own or catalogue.info().get("language", "")).split("_")[0] != language:
+            return False
+        if key in getattr(catalogue, "_catalog", ()):
+            return True
+        catalogue = getattr(catalogue, "_fallback", None)
+    return False
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_oscar_templates_shoppers_see_are_translated(
+    tmp_path, monkeypatch, settings, language
+):
+    """Every message of the basket, checkout, account, order and catalogue
+    templates has a translation, in our catalogue or in Oscar's."""
+    monkeypatch.chdir(tmp_path)
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    msgids = shopper_template_msgids(tmp_path)
+    settings.LOCALE_PATHS = [LOCALE_DIR]
+    missing = sorted(
+        str(key[0] if isinstance(key, tuple) else key)
+        for key in msgids
+        if not is_translated(language, key)
+    )
+    assert not missing, f"{language}: {len(missing)} untranslated: {missing}"
