@@ -1,5 +1,6 @@
 """Health checks for /healthz: the database must answer; search may be degraded."""
 
+import ipaddress
 import logging
 
 from django.db import connection
@@ -40,3 +41,20 @@ def health_report() -> dict:
     if db["status"] != "ok":
         overall = "down"
     return {"status": overall, "database": db, "search": search}
+
+
+def may_see_details(request) -> bool:
+    """Tell whether a /healthz caller may read versions and error names.
+
+    Staff may, and so may a probe on this machine; a request forwarded by a
+    proxy on this machine comes from whoever the proxy serves, so it may not.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_staff:
+        return True
+    if "X-Forwarded-For" in request.headers or "Forwarded" in request.headers:
+        return False
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False

@@ -229,6 +229,9 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # translated reads in French.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
+# A record created with a plain text (Oscar's code, factories) gets it in French
+# too, whatever the active language, so the fallback is never empty.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
@@ -261,9 +264,38 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="http://127.0.0.1:9200"
 ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="terroir")
 
 # Stripe: keys only from the environment; STRIPE_API_BASE points at localstripe offline.
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_local")
-STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_local")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_local")
+_STRIPE_LOCAL_KEYS = {
+    "STRIPE_SECRET_KEY": "sk_test_local",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_local",
+    "STRIPE_WEBHOOK_SECRET": "whsec_local",
+}
+_stripe = {
+    name: env.str(name, default=placeholder if DEBUG else "")
+    for name, placeholder in _STRIPE_LOCAL_KEYS.items()
+}
+if not DEBUG:
+    # A placeholder in production takes no payment and accepts webhooks signed
+    # with a secret anyone can read here.
+    _stripe_prefixes = {
+        "STRIPE_SECRET_KEY": ("sk_", "rk_"),
+        "STRIPE_PUBLISHABLE_KEY": ("pk_",),
+        "STRIPE_WEBHOOK_SECRET": ("whsec_",),
+    }
+    _bad_stripe = [
+        name
+        for name, value in _stripe.items()
+        if value == _STRIPE_LOCAL_KEYS[name]
+        or not value.startswith(_stripe_prefixes[name])
+    ]
+    if _bad_stripe:
+        raise ImproperlyConfigured(
+            "Real Stripe keys are required when DJANGO_DEBUG is false; "
+            f"set {', '.join(_bad_stripe)} (from the Stripe dashboard: "
+            "sk_… or rk_…, pk_… and the webhook endpoint's whsec_… secret)."
+        )
+STRIPE_SECRET_KEY = _stripe["STRIPE_SECRET_KEY"]
+STRIPE_PUBLISHABLE_KEY = _stripe["STRIPE_PUBLISHABLE_KEY"]
+STRIPE_WEBHOOK_SECRET = _stripe["STRIPE_WEBHOOK_SECRET"]
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 
 # Checkout: cash on delivery is capped; its optional fee is shown before confirming.

@@ -13,9 +13,15 @@ from shop.wholesale.access import membership_get
 @never_cache
 @require_GET
 def healthz(request):
-    """Report database and search-engine status as JSON; 503 if the database is down."""
+    """Report database and search-engine status as JSON; 503 if the database is down.
+
+    Details only to staff and to probes on this machine; others read the status.
+    """
     report = health.health_report()
     status = 200 if report["database"]["status"] == "ok" else 503
+    if not health.may_see_details(request):
+        # Versions and vendors help an attacker pick an exploit.
+        report = {"status": report["status"]}
     return JsonResponse(report, status=status)
 
 

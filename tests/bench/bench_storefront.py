@@ -178,6 +178,10 @@ def bench_env(run_id: str) -> dict:
         DJANGO_SETTINGS_MODULE="shop.settings",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        # Production mode wants Stripe-shaped keys; the bench pays no card.
+        STRIPE_SECRET_KEY="sk_test_bench",
+        STRIPE_PUBLISHABLE_KEY="pk_test_bench",
+        STRIPE_WEBHOOK_SECRET=f"whsec_{secrets.token_urlsafe(24)}",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="false",
         DJANGO_MEDIA_ROOT=str(BENCH_DIR / "media"),

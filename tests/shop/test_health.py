@@ -1,6 +1,9 @@
 import socket
 
 import pytest
+from django.db import connection
+
+from tests.factories import OfficeStaffFactory
 
 
 def closed_port_url():
@@ -42,3 +45,31 @@ def test_healthz_degrades_instead_of_failing_when_search_is_down(client, setting
 def test_healthz_answers_only_get(client):
     """Health probes read; a POST is refused with 405."""
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"REMOTE_ADDR": "203.0.113.7"},
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.7"},
+    ],
+    ids=["from-outside", "through-a-local-proxy"],
+)
+def test_healthz_tells_a_stranger_only_the_status(client, headers):
+    """No database vendor or engine version for anyone outside."""
+    response = client.get("/healthz", **headers)
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_gives_staff_the_details_from_anywhere(client):
+    """Office staff read what failed and which versions run, even remotely."""
+    client.force_login(OfficeStaffFactory())
+
+    report = client.get("/healthz", REMOTE_ADDR="203.0.113.7").json()
+
+    assert report["database"]["vendor"] == connection.vendor
+    assert report["search"]["version"]

@@ -5,17 +5,23 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "DJANGO_ALLOWED_HOSTS": "boutique.terroir.ma",
+    "STRIPE_SECRET_KEY": "sk_live_51Terroir",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_51Terroir",
+    "STRIPE_WEBHOOK_SECRET": "whsec_terroir_endpoint",
 }
 
 
 def manage(*args, **env):
     environ = {
-        key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "STRIPE_"))
     }
     environ.update(env, DJANGO_SETTINGS_MODULE="shop.settings")
     return subprocess.run(  # noqa: S603
@@ -35,6 +41,32 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "value"),
+    [
+        ("STRIPE_SECRET_KEY", None),
+        ("STRIPE_PUBLISHABLE_KEY", None),
+        ("STRIPE_WEBHOOK_SECRET", None),
+        ("STRIPE_SECRET_KEY", "sk_test_local"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_local"),
+        ("STRIPE_WEBHOOK_SECRET", "secret"),
+    ],
+)
+def test_production_mode_refuses_to_start_without_real_stripe_keys(missing, value):
+    """Without a real key or webhook secret, production stops and names it."""
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+    if value is None:
+        del env[missing]
+    else:
+        env[missing] = value
+
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert "Real Stripe keys are required when DJANGO_DEBUG is false" in result.stderr
+    assert f"set {missing} " in result.stderr
 
 
 def test_production_settings_pass_the_deployment_checklist():
