@@ -3,6 +3,8 @@ shown to people in their own language."""
 
 from django.utils.translation import pgettext_lazy
 
+from shop.address.countries import AddressForDisplay
+
 LABELS = {
     "Pending": pgettext_lazy("order status", "Pending"),
     "Awaiting payment": pgettext_lazy("order status", "Awaiting payment"),
@@ -20,7 +22,7 @@ def status_label(status: str) -> str:
 
 
 class OrderForDisplay:
-    """An order whose ``status`` reads in the visitor's language.
+    """An order whose ``status`` and addresses read in the visitor's language.
 
     Lets the account templates reuse Oscar's markup, which prints the raw
     status, without copying it; everything else is the order's own.
@@ -35,3 +37,8 @@ class OrderForDisplay:
     @property
     def status(self) -> str:
         return status_label(self._order.status)
+
+    @property
+    def shipping_address(self):
+        address = self._order.shipping_address
+        return AddressForDisplay(address) if address else None

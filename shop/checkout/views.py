@@ -17,6 +17,7 @@ from django.views import generic
 from oscar.apps.checkout import views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 
+from shop.address.countries import AddressForDisplay
 from shop.checkout import services
 from shop.checkout.forms import PaymentMethodForm
 from shop.checkout.selectors import (
@@ -76,7 +77,17 @@ def stripe_js_context() -> dict:
     }
 
 
-class ShippingMethodView(views.ShippingMethodView):
+class AddressForDisplayMixin:
+    """The checkout summary names the delivery country in the shopper's language."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if ctx.get("shipping_address"):
+            ctx["shipping_address"] = AddressForDisplay(ctx["shipping_address"])
+        return ctx
+
+
+class ShippingMethodView(AddressForDisplayMixin, views.ShippingMethodView):
     """Show the methods not offered too, with the reason, instead of hiding them."""
 
     def get(self, request, *args, **kwargs):
@@ -137,7 +148,7 @@ class ChilledRemoveView(generic.View):
         return redirect("checkout:shipping-method")
 
 
-class CheckoutPaymentMixin:
+class CheckoutPaymentMixin(AddressForDisplayMixin):
     """Payment availability for the current checkout session."""
 
     def payment_options(self):

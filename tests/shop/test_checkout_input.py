@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 from oscar.apps.address.models import UserAddress
@@ -195,3 +196,18 @@ def test_delivery_choice_and_order_titles_read_as_a_shop_writes_them(
     assert ">Méthode<" not in page
     with translation.override("fr"):
         assert _("Order #%(number)s") % {"number": 100002} == "Commande n° 100002"
+
+
+def test_the_delivery_country_is_named_in_french_from_preview_to_email(
+    shopper, argan_oil, django_capture_on_commit_callbacks
+):
+    """Oscar stores "Morocco"; French pages and the confirmation email say "Maroc"."""
+    shopper.language = "fr"
+    shopper.up_to_payment([(argan_oil, 1)], shipping="standard")
+    shopper.pay_by("cash_on_delivery")
+    preview = page_text(shopper.client.get(url("checkout:preview", "fr")))
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmation = page_text(shopper.place())
+    for page in (preview, confirmation, mail.outbox[-1].body):
+        assert "Maroc" in page
+        assert "Morocco" not in page
