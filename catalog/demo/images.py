@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 SIZE = 800
 SCALE = 2
 # Bump when the drawings change: the demo load then redraws every picture.
-DRAWING_VERSION = "2"
+DRAWING_VERSION = "3"
 PNG_MARKER = "terroir-demo-drawing"
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -588,15 +588,19 @@ def _draw_nuts(canvas, drawing):
 
 
 def _draw_meat(canvas, drawing):
+    """A butcher's parcel tied with twine, a cut of meat showing at the top."""
     c = drawing.contents
-    _shadow(canvas, drawing, 130, 870, y=880)
+    _shadow(canvas, drawing, 160, 840, y=900)
+    canvas.ellipse((300, 250, 700, 470), c)
+    canvas.ellipse((360, 290, 560, 400), _lighter(c, 0.35))
+    canvas.ellipse((590, 320, 650, 380), (248, 240, 230))
     paper = (236, 222, 196)
-    canvas.polygon([(130, 560), (500, 420), (870, 560), (500, 880)], paper)
-    canvas.ellipse((300, 470, 700, 720), c)
-    canvas.ellipse((360, 520, 560, 640), _lighter(c, 0.3))
-    canvas.line([(500, 420), (500, 880)], _darker(drawing.palette.label, 0.05), 12)
-    canvas.line([(130, 560), (870, 560)], _darker(drawing.palette.label, 0.05), 12)
-    _label(canvas, drawing, (230, 70, 770, 380), name_size=44)
+    canvas.rect((170, 400, 830, 900), paper, radius=28)
+    canvas.polygon([(170, 400), (830, 400), (500, 520)], _darker(paper, 0.08))
+    twine = _darker(drawing.palette.label, 0.05)
+    canvas.line([(500, 400), (500, 900)], twine, 10)
+    _label(canvas, drawing, (250, 560, 750, 850), lines=2)
+    _leaf(canvas, 760, 380, (80, 120, 70), 46)
 
 
 def _leaf(canvas, x, y, colour, size):
@@ -674,7 +678,10 @@ def render(drawing: Drawing) -> Image.Image:
     canvas = _Canvas(image)
     # A soft band behind the pack, like a shelf in the cooperative's colours.
     canvas.rect((0, 700, 1000, 1000), drawing.palette.background_shade)
-    canvas.rect((0, 690, 1000, 712), _lighter(drawing.palette.accent, 0.4))
+    canvas.rect(
+        (0, 692, 1000, 708),
+        _mix(drawing.palette.accent, drawing.palette.background_shade, 0.6),
+    )
     DRAWERS[drawing.kind](canvas, drawing)
     return image.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
 
