@@ -9,6 +9,7 @@ notice.
 
 from django.contrib import messages
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404
 from django.utils.translation import gettext
 from oscar.apps.dashboard.catalogue import views
 
@@ -63,3 +64,46 @@ class ProductListView(views.ProductListView):
             # Best matches first, unless staff sort by a column.
             kwargs["order_by"] = ()
         return kwargs
+
+
+class StockAlertListView(views.StockAlertListView):
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not hasattr(self, "description"):
+            # An invalid status filter (Oscar left no description: a 500):
+            # every alert, with the form's message.
+            self.description = gettext("All alerts")
+        return queryset
+
+
+class _NumericPkMixin:
+    """A non-numeric id in the URL is a page that does not exist.
+
+    Oscar routes these ids as `<str:pk>` for its related-field popups; the
+    database lookup then failed with a 500.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not str(kwargs.get("pk", "")).isdigit():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AttributeOptionGroupUpdateView(
+    _NumericPkMixin, views.AttributeOptionGroupUpdateView
+):
+    pass
+
+
+class AttributeOptionGroupDeleteView(
+    _NumericPkMixin, views.AttributeOptionGroupDeleteView
+):
+    pass
+
+
+class OptionUpdateView(_NumericPkMixin, views.OptionUpdateView):
+    pass
+
+
+class OptionDeleteView(_NumericPkMixin, views.OptionDeleteView):
+    pass
