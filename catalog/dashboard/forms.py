@@ -1,10 +1,12 @@
 """Forms of the cooperatives dashboard (office staff)."""
 
 from django import forms
+from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Certification, Cooperative, Product, Region
+from catalog.translation import FrenchRequiredMixin, language_fields
 
 # A scanned certificate is a few hundred kilobytes; anything far larger is a
 # mistake (a photo album, a video) that would bloat media storage.
@@ -25,23 +27,30 @@ class CooperativeSearchForm(forms.Form):
     )
 
 
-class CooperativeForm(forms.ModelForm):
+class CooperativeForm(FrenchRequiredMixin, forms.ModelForm):
+    """Name and story in each language (a blank one reads in French)."""
+
+    french_required = ("name",)
+
     class Meta:
         model = Cooperative
-        fields = [
-            "name",
-            "slug",
-            "legal_number",
-            "region",
-            "city",
-            "founded_year",
-            "members",
-            "women_members",
-            "convention_signed_on",
-            "status",
-            "story",
-            "logo",
-        ]
+        fields = language_fields(
+            [
+                "name",
+                "slug",
+                "legal_number",
+                "region",
+                "city",
+                "founded_year",
+                "members",
+                "women_members",
+                "convention_signed_on",
+                "status",
+                "story",
+                "logo",
+            ],
+            ("name", "story"),
+        )
         widgets = {"convention_signed_on": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
@@ -50,7 +59,8 @@ class CooperativeForm(forms.ModelForm):
         self.fields["slug"].help_text = _("Leave blank to generate from the name.")
 
     def clean_slug(self):
-        return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("name", ""))
+        french = self.cleaned_data.get(f"name_{settings.LANGUAGE_CODE}") or ""
+        return self.cleaned_data["slug"] or slugify(french)
 
 
 class CertificationForm(forms.ModelForm):

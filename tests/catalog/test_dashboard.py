@@ -3,12 +3,12 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.test.factories import ProductClassFactory
 
 from catalog.dashboard.forms import MAX_CERTIFICATE_BYTES
-from catalog.models import Certification, Cooperative, Product, Region
+from catalog.models import Category, Certification, Cooperative, Product, Region
 from tests.factories import (
     CertificationFactory,
     CooperativeFactory,
@@ -143,7 +143,7 @@ def test_office_staff_create_a_cooperative_with_a_generated_slug(office):
     response = office.post(
         reverse("dashboard:cooperative-create"),
         {
-            "name": "Coopérative Amal",
+            "name_fr": "Coopérative Amal",
             "slug": "",
             "legal_number": "TZ-2004-17",
             "region": Region.SOUSS_MASSA,
@@ -155,7 +155,7 @@ def test_office_staff_create_a_cooperative_with_a_generated_slug(office):
         follow=True,
     )
 
-    cooperative = Cooperative.objects.get(name="Coopérative Amal")
+    cooperative = Cooperative.objects.get(name_fr="Coopérative Amal")
     assert cooperative.slug == "cooperative-amal"
     assert "Coopérative Amal" in response.content.decode()
 
@@ -165,7 +165,7 @@ def test_cooperative_form_rerenders_with_a_clear_error(office):
     response = office.post(
         reverse("dashboard:cooperative-create"),
         {
-            "name": "Coopérative Nour",
+            "name_fr": "Coopérative Nour",
             "region": Region.FES_MEKNES,
             "members": 10,
             "women_members": 12,
@@ -174,7 +174,7 @@ def test_cooperative_form_rerenders_with_a_clear_error(office):
     )
 
     assert response.status_code == 200
-    assert not Cooperative.objects.filter(name="Coopérative Nour").exists()
+    assert not Cooperative.objects.filter(name_fr="Coopérative Nour").exists()
     assert response.context["form"].errors["women_members"]
 
 
@@ -182,7 +182,7 @@ def test_office_staff_edit_a_cooperative(office):
     """Changing a cooperative's city is saved."""
     cooperative = CooperativeFactory(city="Taliouine")
     data = {
-        "name": cooperative.name,
+        "name_fr": cooperative.name,
         "slug": cooperative.slug,
         "region": cooperative.region,
         "city": "Taznakht",
@@ -350,7 +350,7 @@ def test_dashboard_product_form_requires_and_saves_the_cooperative(client):
         kwargs={"product_class_slug": product_class.slug},
     )
     data = {
-        "title": "Amlou aux amandes 250 g",
+        "title_fr": "Amlou aux amandes 250 g",
         "structure": Product.STANDALONE,
         "is_public": "on",
         "origin_region": Region.SOUSS_MASSA,
@@ -379,6 +379,118 @@ def test_dashboard_product_form_requires_and_saves_the_cooperative(client):
         "Choose the producing cooperative."
     ]
     assert created.status_code == 302
-    product = Product.objects.get(title="Amlou aux amandes 250 g")
+    product = Product.objects.get(title_fr="Amlou aux amandes 250 g")
     assert product.cooperative == cooperative
     assert (product.hs_code, product.minimum_order_quantity) == ("200819", 24)
+
+
+def test_staff_write_a_product_in_three_languages(client):
+    """The product form has a title and a description per language and saves
+    them; a title left blank reads in French."""
+    client.force_login(OfficeStaffFactory())
+    product_class = ProductClassFactory(name="Huiles", slug="huiles", track_stock=False)
+    url = reverse(
+        "dashboard:catalogue-product-create",
+        kwargs={"product_class_slug": product_class.slug},
+    )
+    data = {
+        "title_fr": "Amlou aux amandes 250 g",
+        "title_ar": "أملو باللوز 250 غ",
+        "title_en": "",
+        "description_fr": "Amandes, argan et miel.",
+        "description_en": "Almonds, argan and honey.",
+        "structure": Product.STANDALONE,
+        "is_public": "on",
+        "cooperative": CooperativeFactory().pk,
+        "wholesale_pack_size": 12,
+        "minimum_order_quantity": 1,
+        "stockrecords-TOTAL_FORMS": 0,
+        "stockrecords-INITIAL_FORMS": 0,
+        "productcategory_set-TOTAL_FORMS": 1,
+        "productcategory_set-INITIAL_FORMS": 0,
+        "productcategory_set-0-category": create_from_breadcrumbs("Miels").pk,
+        "images-TOTAL_FORMS": 0,
+        "images-INITIAL_FORMS": 0,
+        "primary_recommendations-TOTAL_FORMS": 0,
+        "primary_recommendations-INITIAL_FORMS": 0,
+    }
+
+    form_page = client.get(url).content.decode()
+    created = client.post(url, data)
+
+    for name in ("title_fr", "title_ar", "title_en", "description_ar"):
+        assert f'name="{name}"' in form_page
+    assert created.status_code == 302
+    product = Product.objects.get(title_fr="Amlou aux amandes 250 g")
+    assert product.title_ar == "أملو باللوز 250 غ"
+    assert product.description_en == "Almonds, argan and honey."
+    with translation.override("en"):
+        assert product.title == "Amlou aux amandes 250 g"
+    with translation.override("ar"):
+        assert product.title == "أملو باللوز 250 غ"
+
+
+def test_staff_name_a_category_in_three_languages(office):
+    """The category form saves a name per language; the French one is required."""
+    url = reverse("dashboard:catalogue-category-create")
+    data = {"treebeard_position": "first-child", "treebeard_ref_node": ""}
+
+    form_page = office.get(url).content.decode()
+    missing = office.post(url, {**data, "name_ar": "عسل"})
+    created = office.post(
+        url, {**data, "name_fr": "Miels", "name_ar": "عسل", "name_en": "Honey"}
+    )
+
+    assert 'name="name_ar"' in form_page
+    assert 'name="description_en"' in form_page
+    assert missing.status_code == 200
+    assert missing.context["form"].errors["name_fr"]
+    assert created.status_code == 302
+    category = Category.objects.get(name_fr="Miels")
+    assert (category.name_ar, category.name_en) == ("عسل", "Honey")
+    assert category.slug == "miels"
+
+
+def test_office_staff_tell_a_cooperative_story_in_three_languages(office):
+    """The cooperative form saves its name and story per language."""
+    response = office.post(
+        reverse("dashboard:cooperative-create"),
+        {
+            "name_fr": "Coopérative Amal",
+            "name_ar": "تعاونية أمل",
+            "name_en": "Amal Cooperative",
+            "story_fr": "Fondée en 2004.",
+            "story_ar": "تأسست سنة 2004.",
+            "story_en": "Founded in 2004.",
+            "slug": "",
+            "region": Region.SOUSS_MASSA,
+            "members": 60,
+            "women_members": 60,
+            "status": Cooperative.Status.ACTIVE,
+        },
+    )
+
+    assert response.status_code == 302
+    cooperative = Cooperative.objects.get(slug="cooperative-amal")
+    assert cooperative.name_ar == "تعاونية أمل"
+    assert cooperative.story_en == "Founded in 2004."
+    form_page = office.get(
+        reverse("dashboard:cooperative-update", kwargs={"pk": cooperative.pk})
+    ).content.decode()
+    assert "تأسست سنة 2004." in form_page
+
+
+def test_staff_name_attributes_and_options_in_three_languages():
+    """Product type attributes and option values have a field per language."""
+    from oscar.core.loading import get_class
+
+    attribute_form = get_class("dashboard.catalogue.forms", "ProductAttributesForm")
+    option_form = get_class("dashboard.catalogue.forms", "AttributeOptionForm")
+    form = attribute_form(
+        data={"name_fr": "Poids net", "name_ar": "الوزن", "type": "integer"}
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["code"] == "poids_net"
+    assert {"option_fr", "option_ar", "option_en"} <= set(option_form().fields)
+    assert option_form().fields["option_fr"].required

@@ -225,3 +225,78 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path):
     with pytest.raises(CommandError, match="is not UTF-8 text"):
         run_import(path)
     assert not Product.objects.exists()
+
+
+ROW = (
+    "X-1;Miel d'euphorbe 250 g;Miels;Épicerie fine;coop-miel;Coopérative Miel;"
+    "Béni Mellal-Khénifra;non;040900;90;3;entrepot-agadir"
+)
+
+
+def test_language_columns_give_the_arabic_and_english_texts(tmp_path):
+    """title_ar, title_en, description_ar and description_en fill the other
+    languages; an empty cell leaves the product's text as it is."""
+    header = f"{HEADER};title_ar;title_en;description_ar;description_en"
+    path = write_csv(
+        tmp_path,
+        f"{ROW};عسل الدغموس 250 غ;Spurge honey 250 g;عسل كهرماني.;",
+        header=header,
+    )
+
+    out, err = run_import(path)
+
+    assert err == ""
+    assert "Ignored unknown columns" not in out
+    product = Product.objects.get(upc="X-1")
+    assert product.title_fr == "Miel d'euphorbe 250 g"
+    assert product.title_ar == "عسل الدغموس 250 غ"
+    assert product.title_en == "Spurge honey 250 g"
+    assert product.description_ar == "عسل كهرماني."
+    assert product.description_en is None
+    with translation.override("ar"):
+        assert Product.objects.get(upc="X-1").title == "عسل الدغموس 250 غ"
+
+    path.write_text(f"{header}\n{ROW};;Euphorbia honey 250 g;;", encoding="utf-8")
+    run_import(path)
+    product.refresh_from_db()
+    assert (product.title_ar, product.title_en) == (
+        "عسل الدغموس 250 غ",
+        "Euphorbia honey 250 g",
+    )
+
+
+@pytest.mark.parametrize("column", ["title_es", "description_fr", "title_de-ch"])
+def test_a_column_for_another_language_refuses_the_file(tmp_path, column):
+    """A translation column the shop cannot show is refused, naming the columns
+    it accepts, before any row is imported."""
+    path = write_csv(tmp_path, f"{ROW};x", header=f"{HEADER};{column}")
+
+    with pytest.raises(CommandError, match=f"Unknown language columns: {column}\\."):
+        run_import(path)
+    assert not Product.objects.exists()
+
+
+def test_a_column_given_twice_refuses_the_file(tmp_path):
+    """Two title_ar columns are refused: which one to keep is not ours to guess."""
+    path = write_csv(tmp_path, f"{ROW};a;b", header=f"{HEADER};title_ar;title_ar")
+
+    with pytest.raises(CommandError, match="more than once: title_ar"):
+        run_import(path)
+
+
+def test_an_arabic_title_too_long_is_reported_on_its_line(tmp_path):
+    """A translated title over 255 characters is a bad row, reported clearly."""
+    path = write_csv(tmp_path, f"{ROW};{'ع' * 256}", header=f"{HEADER};title_ar")
+
+    _out, err = run_import(path)
+
+    assert "Line 2 (X-1): title_ar is longer than 255 characters" in err
+    assert not Product.objects.exists()
+
+
+def test_the_command_help_lists_the_language_columns(capsys):
+    """The command's help names the translation columns."""
+    with translation.override("en"), pytest.raises(SystemExit):
+        call_command("import_catalogue", "--help")
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "title_ar: Product title in Arabic." in help_text
