@@ -79,12 +79,13 @@ def page_head_build(
 ) -> PageHead:
     """Return the head of the page being rendered from its template context."""
     language = get_language() or settings.LANGUAGE_CODE
-    noindex = request is None or _is_private(request)
+    # Django's error views pass the exception: a 404 or 403 page is no page.
+    noindex = request is None or "exception" in context or _is_private(request)
     page = context.get("page")
     page = page if isinstance(page, Page) else None
     product = context.get("product")
     category = context.get("category")
-    description = _short(description or _fallback_description(page))
+    description = _short(description or _fallback_description(page, product))
     head = {
         "title": title,
         "description": description,
@@ -139,7 +140,10 @@ def _short(text: str) -> str:
     return Truncator(text).chars(DESCRIPTION_LENGTH)
 
 
-def _fallback_description(page) -> str:
+def _fallback_description(page, product) -> str:
+    if product is not None and hasattr(product, "get_cooperative"):
+        cooperative = product.get_cooperative()
+        return ", ".join(filter(None, [product.get_title(), str(cooperative or "")]))
     if page is not None:
         intro = getattr(page, "intro", "") or plain_text(
             str(getattr(page, "hero_text", "") or "")
@@ -364,10 +368,12 @@ def _product_facts_compute(request, product) -> dict:
         "@context": SCHEMA,
         "@type": "Product",
         "name": product.get_title(),
-        "description": _short(plain_text(product.get_meta_description() or "")),
         "url": url,
         "offers": _offer(request, product, url),
     }
+    description = _short(plain_text(product.get_meta_description() or ""))
+    if description:
+        data["description"] = description
     if product.upc:
         data["sku"] = product.upc
     if image_url:

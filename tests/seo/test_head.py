@@ -31,7 +31,9 @@ def test_product_page_head_in_each_language(client, showcase):
         url = url_in(code, showcase.product)
         html = get(client, url)
         assert title(html).startswith("Safran de Taliouine 1 g | ")
-        assert meta(html, "description")
+        assert meta(html, "description") == (
+            "Safran de Taliouine 1 g, Coopérative Souktana du safran"
+        )
         assert canonical(html) == BASE + url
         assert head_links(html) == {
             "fr": BASE + url_in("fr", showcase.product),
@@ -205,3 +207,29 @@ def test_cached_pages_keep_each_languages_canonical(client, showcase, settings):
         for code in ("fr", "ar", "en"):
             url = url_in(code, showcase.product)
             assert canonical(get(client, url)) == BASE + url
+
+
+def test_missing_page_announces_no_canonical(client, showcase):
+    """A 404 page is not indexed and claims no canonical or alternates."""
+    response = client.get("/fr/shop/catalogue/nothing_999999/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert 'rel="canonical"' not in html
+    assert not head_links(html)
+
+
+def test_product_head_reads_in_the_active_language(client, showcase):
+    """The Arabic page's title, description and JSON-LD are the Arabic texts."""
+    product = showcase.product
+    product.title_ar = "زعفران تالوين 1 غ"
+    product.description_ar = "<p>زعفران من <b>تالوين</b>.</p>"
+    product.description_fr = "<p>Safran de Taliouine.</p>"
+    product.save()
+    html = get(client, url_in("ar", product))
+    assert title(html).startswith("زعفران تالوين 1 غ | ")
+    assert meta(html, "description") == "زعفران من تالوين."
+    assert of_type(html, "Product")["name"] == "زعفران تالوين 1 غ"
+    assert of_type(html, "Product")["description"] == "زعفران من تالوين."
+    assert meta(html, "og:locale") == "ar_MA"
+    french = get(client, url_in("fr", product))
+    assert meta(french, "description") == "Safran de Taliouine."
