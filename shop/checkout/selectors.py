@@ -118,3 +118,13 @@ def order_payment_details_get(*, order) -> dict:
         .first()
     )
     return {"checkout_payment": payment, "collect_store": store}
+
+
+def collect_stores_get(*, basket) -> list:
+    """The pilot stores holding the whole basket, where it can be collected."""
+    from shop.shipping.selectors import basket_facts_get, pilot_stores_stocking
+
+    stocking, _missing = pilot_stores_stocking(
+        quantities=basket_facts_get(basket=basket).quantities
+    )
+    return stocking

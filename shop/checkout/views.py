@@ -19,8 +19,9 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 
 from shop.address.countries import AddressForDisplay
 from shop.checkout import services
-from shop.checkout.forms import PaymentMethodForm
+from shop.checkout.forms import CollectContactForm, PaymentMethodForm
 from shop.checkout.selectors import (
+    collect_stores_get,
     order_payment_details_get,
     payment_option_default,
     payment_options_get,
@@ -30,7 +31,11 @@ from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
 from shop.payments.types import PaymentDeclined, PaymentError, PaymentStatus
 from shop.sales.services import basket_lines_prefetch, order_payment_prepare
-from shop.shipping.selectors import line_is_chilled, shipping_options_get
+from shop.shipping.selectors import (
+    DOMESTIC_COUNTRY,
+    line_is_chilled,
+    shipping_options_get,
+)
 from shop.shipping.services import chilled_lines_remove
 
 logger = logging.getLogger(__name__)
@@ -43,7 +48,19 @@ IndexView = views.IndexView
 class ShippingAddressView(views.ShippingAddressView):
     """Ship to an address of the shopper's own book, or explain why not."""
 
+    @cached_property
+    def collect_stores(self):
+        return collect_stores_get(basket=self.request.basket)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["collect_stores"] = self.collect_stores
+        ctx.setdefault("collect_form", CollectContactForm(stores=self.collect_stores))
+        return ctx
+
     def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "collect":
+            return self.collect(request)
         if not (request.user.is_authenticated and request.POST.get("action")):
             return super().post(request, *args, **kwargs)
         if "address_id" not in request.POST:
@@ -60,6 +77,27 @@ class ShippingAddressView(views.ShippingAddressView):
             return redirect("checkout:shipping-address")
         self.checkout_session.ship_to_user_address(address)
         return redirect(self.get_success_url())
+
+    def collect(self, request):
+        """Click & collect: the store's address is the delivery address, so
+        the shopper types only who collects, then goes on to pay."""
+        form = CollectContactForm(request.POST, stores=self.collect_stores)
+        if not form.is_valid():
+            ctx = self.get_context_data(collect_form=form)
+            return self.render_to_response(ctx, status=400)
+        store = form.cleaned_data["store"]
+        self.checkout_session.ship_to_new_address(
+            {
+                "first_name": form.cleaned_data["first_name"],
+                "last_name": form.cleaned_data["last_name"],
+                "line1": store.street_address or store.name,
+                "line4": store.city,
+                "country_id": DOMESTIC_COUNTRY,
+                "phone_number": form.cleaned_data["phone_number"],
+            }
+        )
+        self.checkout_session.use_shipping_method(f"click-collect-{store.pk}")
+        return redirect("checkout:payment-method")
 
 
 UserAddressUpdateView = views.UserAddressUpdateView

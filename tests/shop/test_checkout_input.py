@@ -211,3 +211,60 @@ def test_the_delivery_country_is_named_in_french_from_preview_to_email(
     for page in (preview, confirmation, mail.outbox[-1].body):
         assert "Maroc" in page
         assert "Morocco" not in page
+
+
+def test_click_and_collect_needs_no_home_address(shopper, argan_oil, casablanca_store):
+    """A shopper collecting in a store gives a name and phone, no street, and
+    goes straight to paying; the order is collected at that store."""
+    shopper.add(argan_oil)
+    shopper.start_as_guest()
+    page = page_text(shopper.client.get(url("checkout:shipping-address")))
+    assert "Collect in a store, no address needed" in page
+    assert "Boutique Casablanca" in page
+
+    response = shopper.client.post(
+        url("checkout:shipping-address"),
+        {
+            "action": "collect",
+            "store": casablanca_store.pk,
+            "first_name": "Salma",
+            "last_name": "Bennani",
+            "phone_number": "06 12 34 56 78",
+        },
+    )
+    assert response.url == url("checkout:payment-method")
+    choices = shopper.client.get(url("checkout:payment-method"))
+    assert checked_method(choices) == "pay_at_pickup"
+    shopper.pay_by("pay_at_pickup")
+    shopper.place()
+
+    order = Order.objects.get()
+    assert order.shipping_code == f"click-collect-{casablanca_store.pk}"
+    assert order.shipping_address.phone_number.as_e164 == "+212612345678"
+    assert order.shipping_address.line4 == "Casablanca"
+    assert casablanca_store.stockrecords.get().num_allocated == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"phone_number": "+1 202 555 0143"}, "Please enter a Moroccan phone number"),
+        ({"store": "999999"}, "This store cannot prepare your basket"),
+        ({"last_name": ""}, "This field is required."),
+    ],
+)
+def test_click_and_collect_contact_mistakes_are_explained(
+    shopper, argan_oil, casablanca_store, fields, message
+):
+    shopper.add(argan_oil)
+    shopper.start_as_guest()
+    data = {
+        "action": "collect",
+        "store": casablanca_store.pk,
+        "first_name": "Salma",
+        "last_name": "Bennani",
+        "phone_number": "06 12 34 56 78",
+    }
+    response = shopper.client.post(url("checkout:shipping-address"), {**data, **fields})
+    assert response.status_code == 400
+    assert message in page_text(response)
