@@ -51,6 +51,8 @@ class CollectContactForm(forms.Form):
     )
 
     def __init__(self, *args, stores, **kwargs):
+        # Beside the address form on one page: ids of its own.
+        kwargs.setdefault("auto_id", "collect_%s")
         super().__init__(*args, **kwargs)
         self.stores = {store.pk: store for store in stores}
 

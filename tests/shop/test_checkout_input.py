@@ -268,3 +268,14 @@ def test_click_and_collect_contact_mistakes_are_explained(
     response = shopper.client.post(url("checkout:shipping-address"), {**data, **fields})
     assert response.status_code == 400
     assert message in page_text(response)
+
+
+def test_the_address_step_has_no_duplicate_ids(shopper, argan_oil, casablanca_store):
+    """The store form and the address form side by side keep ids unique
+    (labels and browser tests find the right box)."""
+    shopper.add(argan_oil)
+    shopper.start_as_guest()
+    page = page_text(shopper.client.get(url("checkout:shipping-address")))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert "collect_first_name" in ids
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
