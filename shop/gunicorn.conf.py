@@ -31,7 +31,7 @@ def pre_fork(server, worker):
 
 
 def worker_exit(server, worker):
-    """Write the product counters still buffered in this worker."""
+    """Write the product counters counted so far (the only copy with a local cache)."""
     from shop.analytics.services import product_counters_flush
 
     product_counters_flush()

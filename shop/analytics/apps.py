@@ -2,9 +2,9 @@
 
 Oscar's receivers write two or three rows on every product view and basket
 addition, inside the request; under load that serialises page views on the
-database (and on SQLite can end in "database is locked"). Counts are buffered per
-process instead and written in one short transaction every few seconds, after a
-response has been sent.
+database (and on SQLite can end in "database is locked"). Counts are added up in
+the shared cache instead and written in one short transaction every few seconds,
+after a response has been sent (shop/analytics/services.py).
 """
 
 import atexit

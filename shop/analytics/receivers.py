@@ -1,4 +1,4 @@
-"""Signal receivers that buffer product counters and flush them after responses."""
+"""Signal receivers that count product events in the cache and flush them later."""
 
 from shop.analytics.services import (
     order_counters_record,

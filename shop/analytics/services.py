@@ -1,17 +1,30 @@
-"""Product view and basket-addition counters: buffered in memory, written in batches.
+"""Product view and basket-addition counters: counted in the cache, written in batches.
 
-Counts live in the worker's memory for at most ANALYTICS_FLUSH_SECONDS (a crash
-loses at most that many seconds of counts: they are advisory statistics, not
-orders). Each worker flushes its own buffer, so any number of processes is safe.
+Every view or addition is one atomic `cache.incr` (plus three operations the
+first time a product is counted in a window) on the shared cache (Redis in
+production, CACHE_URL), so counts survive a worker's restart and every process
+adds to the same figures. Counts are kept per time window of
+ANALYTICS_FLUSH_SECONDS; once a window has closed, whichever process finishes a
+request first takes the flush lock and writes it to the database in one
+transaction, after the response has been sent (request_finished).
+
+Guarantee: each count is written at most once. A flush takes the counts out of
+the cache before it writes them, so a crash between the two loses the counts of
+that one flush (they are advisory statistics, not orders), and two processes
+never write the same counts: the lock lets one flush at a time and a window,
+once taken, is never read again. A failed database write puts its counts back.
+With the local-memory cache (the default without CACHE_URL, and tests) the
+cache is per process, as the buffer used to be: a worker's exit flushes it.
 """
 
 import logging
-import threading
+import secrets
 import time
 from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from oscar.core.loading import get_model
@@ -20,64 +33,152 @@ from shop.db import amount_per_row
 
 logger = logging.getLogger(__name__)
 
-_lock = threading.Lock()
-_flushing = threading.Lock()
-# (ProductRecord field, product id) and (UserRecord field, user id) -> count
-_product_counts: Counter = Counter()
-_user_counts: Counter = Counter()
-_user_views: list[tuple[int, int]] = []
-_last_flush = time.monotonic()
+VIEW, BASKET = "view", "basket"
+# Windows older than this many are dropped unflushed (the cache lets them expire).
+BACKLOG_WINDOWS = 12
+# A request that picked a window just before it closed may still add to it.
+CLOSE_GRACE_SECONDS = 1
+LOCK_KEY = "analytics:flush-lock"
+LOCK_SECONDS = 60
+_last_attempt = 0.0
+
+
+def _interval() -> int:
+    return getattr(settings, "ANALYTICS_FLUSH_SECONDS", 5)
+
+
+def _prefix(window: int) -> str:
+    # The interval is part of the key: windows of another interval never mix.
+    return f"analytics:{_interval()}:{window}"
+
+
+def _window(now: float) -> int:
+    return int(now // max(_interval(), 1))
+
+
+def _ttl() -> int:
+    return max(_interval(), 1) * (BACKLOG_WINDOWS + 2) + LOCK_SECONDS
+
+
+def _incr(key: str, amount: int = 1) -> tuple[int, bool]:
+    """Add to a cache counter atomically; tell whether this call created it."""
+    try:
+        return cache.incr(key, amount), False
+    except ValueError:
+        if cache.add(key, amount, _ttl()):
+            return amount, True
+        return cache.incr(key, amount), False
+
+
+def _counter_key(prefix: str, kind: str, product_id: int, user_id: int | None) -> str:
+    return f"{prefix}:c:{kind}:{product_id}:{user_id or 0}"
+
+
+def _record(kind: str, product_id: int, user_id: int | None, amount: int = 1) -> None:
+    prefix = _prefix(_window(time.time()))
+    _count, created = _incr(_counter_key(prefix, kind, product_id, user_id), amount)
+    if created:
+        # The flush cannot list the cache's keys: register the new counter.
+        slot, _ = _incr(f"{prefix}:n")
+        cache.set(f"{prefix}:s:{slot}", (kind, product_id, user_id), _ttl())
 
 
 def product_view_record(*, product_id: int, user_id: int | None) -> None:
     """Count one view of a product (and remember who saw it, if signed in)."""
-    with _lock:
-        _product_counts["num_views", product_id] += 1
-        if user_id is not None:
-            _user_counts["num_product_views", user_id] += 1
-            _user_views.append((product_id, user_id))
+    _record(VIEW, product_id, user_id)
 
 
 def product_basket_addition_record(*, product_id: int, user_id: int | None) -> None:
     """Count one addition of a product to a basket."""
-    with _lock:
-        _product_counts["num_basket_additions", product_id] += 1
-        if user_id is not None:
-            _user_counts["num_basket_additions", user_id] += 1
+    _record(BASKET, product_id, user_id)
 
 
 def product_counters_flush_if_due() -> None:
-    interval = getattr(settings, "ANALYTICS_FLUSH_SECONDS", 5)
-    if time.monotonic() - _last_flush >= interval:
+    """Flush the closed windows, at most once per interval from each process."""
+    global _last_attempt
+    interval = _interval()
+    now = time.monotonic()
+    if interval <= 0:
         product_counters_flush()
+    elif now - _last_attempt >= interval:
+        _last_attempt = now
+        product_counters_flush(current=False)
 
 
-def product_counters_flush() -> int:
-    """Write the buffered counts in one transaction; return how many were written."""
-    global _last_flush
-    # Another thread of this worker is already writing: it will take ours next time.
-    if not _flushing.acquire(blocking=False):
+def product_counters_flush(*, current: bool = True) -> int:
+    """Write the counted views and additions; return how many product counts.
+
+    `current=False` leaves the open window alone (the periodic flush); a
+    worker's exit and the tests flush it too.
+    """
+    token = secrets.token_hex(8)
+    # Another process is flushing: it takes what is due, the rest waits.
+    if not cache.add(LOCK_KEY, token, LOCK_SECONDS):
         return 0
     try:
-        with _lock:
-            buffered = Counter(_product_counts), Counter(_user_counts), _user_views[:]
-            _product_counts.clear()
-            _user_counts.clear()
-            _user_views.clear()
-            _last_flush = time.monotonic()
-        if not buffered[0]:
+        events = _take(current=current)
+        if not events:
             return 0
         try:
-            return _write(*buffered)
+            return _write(*_aggregate(events))
         except DatabaseError:
-            logger.exception("Could not write %d product events", buffered[0].total())
-            with _lock:
-                _product_counts.update(buffered[0])
-                _user_counts.update(buffered[1])
-                _user_views.extend(buffered[2])
+            logger.exception("Could not write %d product events", events.total())
+            for (kind, product_id, user_id), amount in events.items():
+                _record(kind, product_id, user_id, amount)
             return 0
     finally:
-        _flushing.release()
+        if cache.get(LOCK_KEY) == token:
+            cache.delete(LOCK_KEY)
+
+
+def _take(*, current: bool) -> Counter:
+    """Read the counts due and remove them from the cache (before any write)."""
+    now = time.time()
+    open_window = _window(now)
+    last_closed = _window(now - CLOSE_GRACE_SECONDS) - 1
+    done_key = f"analytics:{_interval()}:done"
+    done = cache.get(done_key)
+    first = open_window - BACKLOG_WINDOWS
+    if done is not None:
+        first = max(first, done + 1)
+    events: Counter = Counter()
+    for window in range(first, (open_window if current else last_closed) + 1):
+        prefix = _prefix(window)
+        registered = cache.get(f"{prefix}:n") or 0
+        if not registered:
+            continue
+        slot_keys = [f"{prefix}:s:{slot}" for slot in range(1, registered + 1)]
+        slots = cache.get_many(slot_keys)
+        counter_keys = {_counter_key(prefix, *event): event for event in slots.values()}
+        counts = cache.get_many(counter_keys)
+        if window <= last_closed:
+            cache.delete_many([f"{prefix}:n", *slot_keys, *counter_keys])
+        for key, amount in counts.items():
+            if amount:
+                events[counter_keys[key]] += amount
+                if window > last_closed:
+                    # Still open: keep what other requests add meanwhile.
+                    cache.decr(key, amount)
+    if last_closed >= first:
+        cache.set(done_key, last_closed, _ttl())
+    return events
+
+
+def _aggregate(events: Counter) -> tuple[Counter, Counter, list[tuple[int, int]]]:
+    product_counts: Counter = Counter()
+    user_counts: Counter = Counter()
+    user_views: list[tuple[int, int]] = []
+    for (kind, product_id, user_id), amount in events.items():
+        if kind == VIEW:
+            product_counts["num_views", product_id] += amount
+            if user_id is not None:
+                user_counts["num_product_views", user_id] += amount
+                user_views.extend([(product_id, user_id)] * amount)
+        else:
+            product_counts["num_basket_additions", product_id] += amount
+            if user_id is not None:
+                user_counts["num_basket_additions", user_id] += amount
+    return product_counts, user_counts, user_views
 
 
 def _write(

@@ -121,3 +121,92 @@ def test_concurrent_views_are_all_counted(amlou):
 
     product_counters_flush()
     assert ProductRecord.objects.get(product=amlou).num_views == 2000
+
+
+def test_counts_survive_a_worker_restart(amlou):
+    """Counts live in the shared cache: a new process (fresh module) flushes them."""
+    import importlib
+
+    from shop.analytics import services
+
+    for _ in range(3):
+        services.product_view_record(product_id=amlou.pk, user_id=None)
+    restarted = importlib.reload(services)
+
+    assert restarted.product_counters_flush() == 3
+    assert ProductRecord.objects.get(product=amlou).num_views == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_flushes_write_each_count_once(amlou):
+    """Flushes from many workers at once, while views go on, never count twice."""
+
+    def view_and_flush():
+        for _ in range(50):
+            product_view_record(product_id=amlou.pk, user_id=None)
+            product_counters_flush()
+        connection.close()
+
+    threads = [threading.Thread(target=view_and_flush) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    product_counters_flush()
+
+    assert ProductRecord.objects.get(product=amlou).num_views == 300
+
+
+def test_a_flush_waits_while_another_process_holds_the_lock(amlou):
+    """While another worker flushes, nothing is written twice; the counts wait."""
+    from django.core.cache import cache
+
+    from shop.analytics.services import LOCK_KEY
+
+    product_view_record(product_id=amlou.pk, user_id=None)
+    cache.add(LOCK_KEY, "another worker", 60)
+
+    assert product_counters_flush() == 0
+    cache.delete(LOCK_KEY)
+    assert product_counters_flush() == 1
+    assert ProductRecord.objects.get(product=amlou).num_views == 1
+
+
+def test_the_periodic_flush_writes_closed_windows_only(amlou, settings):
+    """The flush after a response writes counts of windows that have closed."""
+    import time
+
+    from shop.analytics import services
+
+    settings.ANALYTICS_FLUSH_SECONDS = 1
+    product_view_record(product_id=amlou.pk, user_id=None)
+    services.product_counters_flush(current=False)
+    # Still in its window (or its grace second): not written yet.
+    assert not ProductRecord.objects.filter(product=amlou).exists()
+
+    time.sleep(2.1)
+    services._last_attempt = 0.0
+    services.product_counters_flush_if_due()
+
+    assert ProductRecord.objects.get(product=amlou).num_views == 1
+
+
+def test_a_repeated_view_costs_one_cache_operation(amlou, monkeypatch):
+    """Counting a view is one atomic increment once the product is counted."""
+    from django.core.cache import cache
+
+    product_view_record(product_id=amlou.pk, user_id=None)
+    calls = []
+    for name in ("get", "set", "add", "incr", "get_many", "delete"):
+        real = getattr(cache, name)
+        monkeypatch.setattr(
+            cache,
+            name,
+            lambda *args, _real=real, _name=name, **kwargs: (
+                calls.append(_name) or _real(*args, **kwargs)
+            ),
+        )
+
+    product_view_record(product_id=amlou.pk, user_id=None)
+
+    assert calls == ["incr"]
