@@ -49,6 +49,8 @@ from shop.sales.selectors import sales_context_get
 VERSION_KEY = "catalogue:version"
 VERSION_TIMEOUT = 60 * 60 * 24 * 30
 CSRF_PLACEHOLDER = "@@csrf-token@@"
+# hit (a stored copy), miss (rendered) or bypass (personal cookies: never shared).
+PAGE_CACHE_HEADER = "X-Page-Cache"
 # A stale page may still be served this long after it expired, and only while
 # another request renders it again (at most REFRESH_LOCK_SECONDS, should that
 # request die).
@@ -299,8 +301,10 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request):
         timeout = getattr(settings, "PAGE_CACHE_SECONDS", 0)
-        if not timeout or request.method != "GET" or not request_is_shareable(request):
+        if not timeout or request.method != "GET":
             return self.get_response(request)
+        if not request_is_shareable(request):
+            return _marked(self.get_response(request), "bypass")
         # The page is stored with the catalogue version it was rendered at, under
         # a key without it, so one round trip fetches both.
         key = _page_key(request)
@@ -308,11 +312,11 @@ class AnonymousPageCacheMiddleware:
         if stored is not None:
             fresh = stored.get("fresh_until", 0) > time.time()
             if fresh and stored["version"] == version:
-                return _rebuild(request, stored)
+                return _marked(_rebuild(request, stored), "hit")
         # Stale: one request renders the page again while the others keep
         # getting the previous copy, instead of all rendering it at once.
         if not _refresh_claimed(key, stored):
-            return _rebuild(request, stored)
+            return _marked(_rebuild(request, stored), "hit")
         try:
             response = self.get_response(request)
             session = getattr(request, "session", None)
@@ -325,7 +329,13 @@ class AnonymousPageCacheMiddleware:
                 cache.set(key, frozen, timeout + STALE_GRACE_SECONDS)
         finally:
             _refresh_released(key, stored)
-        return response
+        return _marked(response, "miss")
+
+
+def _marked(response, outcome: str):
+    # Lets a load test (or an operator with curl) measure the hit rate.
+    response[PAGE_CACHE_HEADER] = outcome
+    return response
 
 
 def _page_key(request) -> str:

@@ -76,6 +76,21 @@ def test_second_anonymous_visitor_gets_the_page_without_any_query(
     assert "Safran de Taliouine 1 g" in content
 
 
+def test_the_response_says_whether_the_page_cache_answered(saffron):
+    """X-Page-Cache tells a miss, a hit and a shopper with a basket (bypass)."""
+    first = Client().get(saffron.get_absolute_url())
+    second = Client().get(saffron.get_absolute_url())
+    buyer = Client()
+    buyer.post(add_url(saffron), {"quantity": 1})
+    personal = buyer.get(saffron.get_absolute_url())
+
+    assert [r["X-Page-Cache"] for r in (first, second, personal)] == [
+        "miss",
+        "hit",
+        "bypass",
+    ]
+
+
 def test_a_price_change_shows_on_the_next_request(client, saffron, update_stockrecord):
     """A new price is visible at once, not after the cache expires."""
     assert "120.00" in page(client, saffron)
