@@ -219,3 +219,43 @@ def test_oscar_templates_shoppers_see_are_translated(
         if not is_translated(language, key)
     )
     assert not missing, f"{language}: {len(missing)} untranslated: {missing}"
+
+
+def test_category_pages_name_the_catalogue_in_the_readers_language(
+    client, db, settings
+):
+    """The menu, the category page and its product cards read in Arabic on /ar/
+    and in English on /en/, even right after the French page filled the caches."""
+    from oscar.apps.catalogue.categories import create_from_breadcrumbs
+
+    from search import services
+    from tests.factories import CooperativeFactory, ProductFactory
+
+    settings.PAGE_CACHE_SECONDS = 60
+    category = create_from_breadcrumbs("Safran")
+    category.name_ar, category.name_en = "زعفران", "Saffron"
+    category.save()
+    product = ProductFactory(
+        title="Safran de Taliouine en pistils 1 g – Souktana",
+        title_ar="زعفران تالوين حرّ (خيوط) 1 غ – سوكتانة",
+        title_en="Taliouine saffron threads 1 g – Souktana",
+        cooperative=CooperativeFactory(
+            name="Coopérative Souktana du safran", name_ar="تعاونية سوكتانة للزعفران"
+        ),
+    )
+    product.categories.add(category)
+    services.index_rebuild()
+
+    pages = {}
+    for language in ("fr", "ar", "en"):
+        with translation.override(language):
+            url = category.get_absolute_url()
+        response = client.get(url)
+        assert response.status_code == 200
+        pages[language] = response.content.decode()
+
+    assert "Safran de Taliouine en pistils 1 g – Souktana" in pages["fr"]
+    assert "زعفران تالوين حرّ (خيوط) 1 غ – سوكتانة" in pages["ar"]
+    assert "Safran de Taliouine" not in pages["ar"]
+    assert ">زعفران<" in pages["ar"].replace("\n", "").replace("  ", "")
+    assert "Taliouine saffron threads 1 g – Souktana" in pages["en"]
