@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 from wagtail.models import Page
 
+from cms.selectors import strategy_for
 from shop.cache import catalogue_cached
 from shop.sales.selectors import sales_context_get
 
@@ -391,7 +392,7 @@ def _product_facts_compute(request, product) -> dict:
 
 
 def _offer(request, product, url: str) -> dict:
-    strategy = request.strategy
+    strategy = strategy_for(request)
     if product.is_parent:
         children = list(product.children.public())
         infos = [strategy.fetch_for_product(child) for child in children]
