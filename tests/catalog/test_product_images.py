@@ -115,3 +115,15 @@ def test_a_product_with_one_photo_shows_it_without_thumbnails(client):
     assert content.count('class="gallery__slide"') == 1
     assert "gallery__choice" not in content
     assert "gallery__thumbnail" not in content
+
+
+def test_a_small_photo_is_not_enlarged_on_the_product_page(client):
+    """An 800 px photo is offered up to 800 px, never stretched to 1200."""
+    product = ProductFactory()
+    photo(product, size=(800, 600))
+
+    content = client.get(product.get_absolute_url()).content.decode()
+
+    img = re.search(r'<figure class="gallery__slide"><img ([^>]+)>', content)[1]
+    assert re.findall(r"fit\d+\.webp (\d+)w", img) == ["480", "800"]
+    assert 'width="800" height="600"' in img
