@@ -21,18 +21,6 @@ class _Shortage(Exception):
     """Rolls back a multi-record allocation that could not take every record."""
 
 
-def stock_allocate(*, stockrecord: StockRecord, quantity: int) -> StockRecord:
-    """Allocate stock for an order line, never taking free stock below zero.
-
-    Raises InsufficientStock when fewer than ``quantity`` units are free; the
-    stock record is left untouched then.
-    """
-    if quantity < 1:
-        raise ValueError(f"Cannot allocate {quantity} units; allocate at least one.")
-    stockrecord.allocate(quantity)
-    return stockrecord
-
-
 def stock_allocate_many(*, allocations: list[tuple[StockRecord, int]]) -> None:
     """Allocate stock for several order lines at once: all of it or nothing.
 

@@ -62,12 +62,28 @@ def test_customer_cannot_reach_the_admin(client):
 
 
 def test_customer_cannot_open_the_page_editor(client):
-    """A customer cannot open the add-page form either."""
+    """A customer is sent to the admin's sign-in from the add-page form, and
+    posting it creates no page."""
     home = site_home(title="Accueil")
     client.force_login(UserFactory())
-    response = client.get(f"/cms/pages/add/cms/standardpage/{home.pk}/")
-    assert response.status_code in (302, 403)
-    assert not StandardPage.objects.exists()
+    add_page = f"/cms/pages/add/cms/standardpage/{home.pk}/"
+
+    response = client.get(add_page)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/cms/login/")
+
+    client.post(
+        add_page,
+        nested_form_data(
+            {
+                "title": "Page pirate",
+                "slug": "page-pirate",
+                "body": streamfield([]),
+                "action-publish": "publish",
+            }
+        ),
+    )
+    assert not StandardPage.objects.filter(title="Page pirate").exists()
 
 
 def post_new_page(client, parent, model, **fields):

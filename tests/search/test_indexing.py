@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from catalog.models import Product
 from search import engine, local_engine, services
 from search.queries import ProductQuery, product_search
 from tests.factories import (
@@ -219,5 +220,5 @@ def test_saving_while_the_engine_is_down_still_saves(
     ):
         with django_capture_on_commit_callbacks(execute=True):
             product = ProductFactory(title="Miel de lavande")
-    assert product.pk
+    assert Product.objects.get(pk=product.pk).title == "Miel de lavande"
     assert "Search index update failed" in caplog.text

@@ -6,11 +6,7 @@ from django.utils import translation
 from oscar.apps.partner.models import StockAlert
 
 from shop.partner.models import InsufficientStock, StockRecord
-from shop.partner.services import (
-    stock_allocate,
-    stock_allocate_many,
-    stock_shortage_message,
-)
+from shop.partner.services import stock_allocate_many, stock_shortage_message
 from tests.factories import ProductFactory, StockRecordFactory
 
 BUYERS = 20
@@ -27,11 +23,11 @@ def test_allocation_beyond_free_stock_is_refused_and_changes_nothing():
     stockrecord = stock(num_in_stock=3, num_allocated=1)
 
     with pytest.raises(InsufficientStock):
-        stock_allocate(stockrecord=stockrecord, quantity=3)
+        stock_allocate_many(allocations=[(stockrecord, 3)])
 
     stockrecord.refresh_from_db()
     assert stockrecord.num_allocated == 1
-    stock_allocate(stockrecord=stockrecord, quantity=2)
+    stock_allocate_many(allocations=[(stockrecord, 2)])
     stockrecord.refresh_from_db()
     assert (stockrecord.num_allocated, stockrecord.net_stock_level) == (3, 0)
 
@@ -44,14 +40,14 @@ def test_shopper_is_told_how_many_units_are_left():
     stockrecord = StockRecordFactory(product=product, num_in_stock=2)
 
     with pytest.raises(InsufficientStock) as few_left:
-        stock_allocate(stockrecord=stockrecord, quantity=5)
+        stock_allocate_many(allocations=[(stockrecord, 5)])
     assert stock_shortage_message(error=few_left.value) == (
         "Sorry, only 2 “Safran de Taliouine 1 g” are left: lower the quantity."
     )
 
-    stock_allocate(stockrecord=stockrecord, quantity=2)
+    stock_allocate_many(allocations=[(stockrecord, 2)])
     with pytest.raises(InsufficientStock) as sold_out:
-        stock_allocate(stockrecord=stockrecord, quantity=1)
+        stock_allocate_many(allocations=[(stockrecord, 1)])
     assert stock_shortage_message(error=sold_out.value) == (
         "Sorry, “Safran de Taliouine 1 g” has just sold out."
     )
@@ -63,15 +59,20 @@ def test_allocating_zero_or_fewer_units_is_a_programming_error():
     stockrecord = stock(num_in_stock=3)
 
     with pytest.raises(ValueError, match="at least one"):
-        stock_allocate(stockrecord=stockrecord, quantity=0)
+        stock_allocate_many(allocations=[(stockrecord, 0)])
+    stockrecord.refresh_from_db()
+    assert not stockrecord.num_allocated
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_buyers_racing_for_five_units_get_exactly_five():
-    """Under real concurrency free stock never goes below zero."""
+    """Under real concurrency, checkout's allocation never oversells: of twenty
+    baskets holding the scarce saffron and some honey, five get both and the
+    refused fifteen take no honey either."""
     assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://…"
-    stockrecord = stock(num_in_stock=UNITS, num_allocated=0)
+    saffron = stock(num_in_stock=UNITS, num_allocated=0)
+    honey = stock(num_in_stock=BUYERS * 2, num_allocated=0)
     start = threading.Barrier(BUYERS)
     outcomes = []
     lock = threading.Lock()
@@ -80,11 +81,13 @@ def test_twenty_buyers_racing_for_five_units_get_exactly_five():
         from django.db import connection as thread_connection
 
         try:
-            # Each buyer loads its own copy, as separate requests would.
-            mine = StockRecord.objects.get(pk=stockrecord.pk)
+            # Each buyer loads its own copies, as separate requests would.
+            mine = StockRecord.objects.in_bulk([saffron.pk, honey.pk])
             start.wait()
             try:
-                stock_allocate(stockrecord=mine, quantity=1)
+                stock_allocate_many(
+                    allocations=[(mine[honey.pk], 2), (mine[saffron.pk], 1)]
+                )
                 outcome = "allocated"
             except InsufficientStock:
                 outcome = "refused"
@@ -99,11 +102,12 @@ def test_twenty_buyers_racing_for_five_units_get_exactly_five():
     for thread in threads:
         thread.join(timeout=60)
 
-    stockrecord.refresh_from_db()
+    saffron.refresh_from_db()
+    honey.refresh_from_db()
     assert outcomes.count("allocated") == UNITS
     assert outcomes.count("refused") == BUYERS - UNITS
-    assert stockrecord.num_allocated == UNITS
-    assert stockrecord.net_stock_level == 0
+    assert (saffron.num_allocated, saffron.net_stock_level) == (UNITS, 0)
+    assert honey.num_allocated == UNITS * 2
 
 
 @pytest.mark.django_db
