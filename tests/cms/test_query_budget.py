@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from oscar.test.factories import BasketFactory, UserFactory
 
 from tests.factories import ProductFactory, StockRecordFactory
@@ -17,6 +18,8 @@ PAGES = ["home", "cooperative_page", "store_page"]
 # page body, cards) already cached, as most renders for signed-in shoppers are.
 QUERY_BUDGET = 30
 WARM_QUERY_BUDGET = 10
+# With a basket: the header's basket and the session (measured 14 to 18).
+BASKET_QUERY_BUDGET = 20
 
 
 def count_queries(client, url, *, cold: bool = False) -> int:
@@ -86,3 +89,19 @@ def test_per_user_content_stays_in_the_user_nav(client, showcase, name):
     assert "Mon compte" not in anonymous
     assert "1 article" in signed_in
     assert strip_user_nav(signed_in) == strip_user_nav(anonymous)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_for_a_shopper_with_a_basket_stays_within_budget(
+    client, showcase, django_assert_max_num_queries, name
+):
+    """An anonymous shopper with a basket (session path of `make bench`)."""
+    response = client.post(
+        reverse("basket:add", kwargs={"pk": showcase.product.pk}), {"quantity": 1}
+    )
+    assert response.status_code == 302
+    url = getattr(showcase, name).url
+    client.get(url)
+    with django_assert_max_num_queries(BASKET_QUERY_BUDGET):
+        response = client.get(url)
+    assert "1 article" in response.content.decode()

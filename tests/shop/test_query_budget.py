@@ -99,3 +99,29 @@ def test_adding_tells_what_was_added_without_repricing_the_basket(client, catalo
     shown = [str(message) for message in get_messages(response.wsgi_request)]
     assert len(shown) == 1
     assert "Safran de Taliouine" in shown[0]
+
+
+# A shopper with a basket gets every page rendered (never the page cache), as
+# on the session path of `make bench`; the shared parts are cached by then.
+SESSION_PAGE_BUDGETS = {"category": 18, "product": 20, "search": 18}
+
+
+@pytest.mark.parametrize("page", sorted(SESSION_PAGE_BUDGETS))
+def test_pages_for_a_shopper_with_a_basket_stay_within_budget(
+    client, catalogue, django_assert_max_num_queries, page
+):
+    """Category, product and search pages cost a fixed budget with a basket."""
+    products = list(catalogue["products"].values())
+    add(client, products[0])
+    url = {
+        "category": get_model("catalogue", "Category")
+        .objects.get(name="Huiles")
+        .get_absolute_url(),
+        "product": products[1].get_absolute_url(),
+        "search": reverse("search:search") + "?q=argan",
+    }[page]
+    client.get(url)
+    with django_assert_max_num_queries(SESSION_PAGE_BUDGETS[page]):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "1 article" in response.content.decode()
