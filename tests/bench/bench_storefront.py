@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "var" / "bench"
 WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+LOCUST_FILE = Path(__file__).with_name("locust_mixed.py")
+MIXED_SHOPPERS = 50
 
 # Issue 6 targets on this machine: (minimum requests/s, maximum p95 in ms).
 TARGETS = {
@@ -49,10 +51,19 @@ TARGETS = {
     "cooperative": (300, 50),
     "store": (300, 50),
     "autocomplete": (500, 20),
-    "basket-add": (150, 80),
+    # Issue 14: shoppers with a session and a basket (no whole-page cache).
+    "basket-add": (200, 60),
     # Issue 11: a pilot store's counter (signed-in store staff).
     "counter-lookup": (300, 50),
     "counter-add": (150, 80),
+}
+SESSION_TARGETS = {
+    "home": (300, 50),
+    "category": (300, 50),
+    "product": (300, 50),
+    "search": (200, 80),
+    "cooperative": (300, 50),
+    "store": (300, 50),
 }
 COUNTER_STAFF = ("casablanca@terroir.ma", "terroir-store")
 COUNTER_STORE = "boutique-casablanca"
@@ -72,6 +83,8 @@ class Target:
     body: str = ""
     codes: list = field(default_factory=list)  # cycled through {code} in the body
     staff: str = ""  # the email of the signed-in staff member it runs as
+    goal: tuple = ()  # (req/s, p95 ms) when not TARGETS[name]
+    basket_add: str = ""  # a shopper with a basket: the add-to-basket path
 
 
 @dataclass
@@ -351,7 +364,8 @@ def _shop_path(path: str) -> bool:
     return not match.func.__module__.startswith("wagtail")
 
 
-def discover_targets(base_url: str) -> list[Target]:
+def discover_targets(base_url: str) -> tuple[list[Target], list[Target]]:
+    """Pages as visitors without cookies get them, and as shoppers with a basket."""
     from django.db.models import Count
     from django.urls import reverse
     from django.utils import translation
@@ -401,9 +415,33 @@ def discover_targets(base_url: str) -> list[Target]:
                 Target("autocomplete", None, note="no autocomplete view yet")
             )
         add = reverse("basket:add", kwargs={"pk": product.pk})
-        targets.append(basket_target(base_url, add, product))
+        basket = basket_target(base_url, add, product)
         targets.extend(counter_targets(base_url))
-    return targets
+    return targets, [*session_targets(targets, basket), basket]
+
+
+def session_targets(targets: list[Target], basket: Target) -> list[Target]:
+    """The same pages for shoppers with a session and a basket, one per connection."""
+    session_path = []
+    for target in targets:
+        if target.name not in SESSION_TARGETS:
+            continue
+        shopper = Target(
+            target.name,
+            target.path,
+            target.check,
+            note=target.note or basket.note,
+            goal=SESSION_TARGETS[target.name],
+            basket_add=basket.path,
+        )
+        if target.path and basket.sessions:
+            shopper.sessions = [
+                (cookie, token, target.path) for cookie, token in basket.sessions
+            ]
+        elif target.path:
+            shopper.path = None
+        session_path.append(shopper)
+    return session_path
 
 
 def _staff_session(base_url: str) -> tuple[str, str] | None:
@@ -569,6 +607,11 @@ def count_queries(target: Target) -> tuple[int, int | None]:
     if target.method == "POST":
         count()
         return count(), None
+    if target.basket_add:
+        # The page cache never answers a shopper with a basket.
+        client.post(target.basket_add, {"quantity": 1})
+        count()
+        return count(), None
     if target.staff:
         count()
         return count(), None
@@ -654,7 +697,7 @@ def run_wrk(base_url: str, target: Target, seconds: int) -> dict:
 
 
 def measure(base_url: str, target: Target, duration: int, warmup: int) -> Result:
-    rps, p95 = TARGETS[target.name]
+    rps, p95 = target.goal or TARGETS[target.name]
     result = Result(
         target.name, target.path, "", target.note, target_rps=rps, target_p95_ms=p95
     )
@@ -695,8 +738,9 @@ def _cell(value, spec="{:.1f}"):
     return "-" if value is None else spec.format(value)
 
 
-def print_table(results: list[Result]) -> None:
+def print_table(results: list[Result], title: str) -> None:
     say("")
+    say(title)
     say(
         f"{'page':<13}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
         f"{'errors':>8}{'SQL render/hit':>16}  {'target':<18}result"
@@ -714,6 +758,118 @@ def print_table(results: list[Result]) -> None:
         )
 
 
+# --- Mixed workload ------------------------------------------------------------
+
+
+def mixed_workload(base_url: str, seconds: int) -> dict:
+    """50 shoppers browsing, searching, adding and ordering at once (locust)."""
+    from django.urls import reverse
+    from django.utils import translation
+    from oscar.core.loading import get_model
+
+    with translation.override("fr"):
+        products = list(
+            get_model("catalogue", "Product")
+            .objects.filter(
+                upc__startswith="BENCH-", stockrecords__num_in_stock=100_000
+            )
+            .order_by("pk")[:200]
+        )
+        categories = list(
+            get_model("catalogue", "Category")
+            .objects.filter(slug__startswith="bench-", depth=2)
+            .order_by("pk")[:20]
+        )
+        plan = {
+            "home": "/fr/",
+            "categories": [c.get_absolute_url() for c in categories],
+            "products": [
+                [p.get_absolute_url(), reverse("basket:add", kwargs={"pk": p.pk})]
+                for p in products
+            ],
+            "search": reverse("search:search"),
+            "basket": reverse("basket:summary"),
+            "checkout": {
+                name: reverse(f"checkout:{name}")
+                for name in (
+                    "index",
+                    "shipping-address",
+                    "shipping-method",
+                    "payment-method",
+                    "preview",
+                    "thank-you",
+                )
+            },
+        }
+    locust = Path(sys.executable).with_name("locust")
+    if not locust.exists():
+        return {"note": "locust is not installed (make install)"}
+    say(f"» mixed workload: {MIXED_SHOPPERS} shoppers for {seconds}s (locust)")
+    completed = subprocess.run(  # noqa: S603
+        [
+            str(locust),
+            "-f",
+            str(LOCUST_FILE),
+            "--headless",
+            "--users",
+            str(MIXED_SHOPPERS),
+            "--spawn-rate",
+            str(MIXED_SHOPPERS),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            base_url,
+            "--loglevel",
+            "ERROR",
+            "--only-summary",
+        ],
+        env={**os.environ, "BENCH_MIXED_PLAN": json.dumps(plan)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=seconds + 120,
+    )
+    line = next(
+        (
+            line
+            for line in completed.stdout.splitlines()
+            if line.startswith("BENCH_MIXED_JSON ")
+        ),
+        None,
+    )
+    if line is None:
+        return {"note": f"locust failed: {completed.stderr[-500:]}"}
+    return {
+        "shoppers": MIXED_SHOPPERS,
+        **json.loads(line.removeprefix("BENCH_MIXED_JSON ")),
+    }
+
+
+def print_mixed(mixed: dict) -> None:
+    say("")
+    if "pages" not in mixed:
+        say(f"Mixed workload: {mixed.get('note')}")
+        return
+    say(
+        f"Mixed workload: {mixed['shoppers']} shoppers, {mixed['seconds']:.0f}s "
+        f"(targets: 0 errors, page p95 ≤100 ms, page-cache hits ≥90 %):"
+    )
+    say(f"{'page':<16}{'requests':>10}{'req/s':>8}{'p95 ms':>8}{'errors':>8}")
+    for name, page in sorted(mixed["pages"].items()):
+        say(
+            f"{name:<16}{page['requests']:>10}{page['requests_per_s']:>8.1f}"
+            f"{_cell(page['p95_ms'], '{:.0f}'):>8}{page['errors']:>8}"
+        )
+    cache = mixed["page_cache"]
+    say(
+        f"Page cache: {cache['hit']} hits, {cache['miss']} misses, "
+        f"{cache['bypass']} with a session: hit rate {mixed['hit_rate']:.0%} of page "
+        f"views ({mixed['hit_rate_cacheable']:.0%} of those without a session)."
+    )
+    rate = mixed["orders"] / mixed["seconds"]
+    say(f"Orders placed: {mixed['orders']} ({rate:.2f}/s); errors: {mixed['errors']}.")
+
+
 # --- Main ------------------------------------------------------------------------
 
 
@@ -723,6 +879,7 @@ def main() -> int:
     started_at = datetime.datetime.now(datetime.UTC)
     run_id = started_at.strftime("%Y%m%dT%H%M%SZ")
     duration = _int_env("BENCH_DURATION", 20)
+    mixed_seconds = _int_env("BENCH_MIXED_SECONDS", 60)
     warmup = _int_env("BENCH_WARMUP", 3)
     products = _int_env("BENCH_PRODUCTS", 10_000)
     only = {n for n in os.environ.get("BENCH_TARGETS", "").split(",") if n}
@@ -765,14 +922,25 @@ def main() -> int:
             f"Cache-Control: {static.get('cache_control') or '-'} "
             f"→ {'PASS' if static['ok'] else 'FAIL'}"
         )
-        targets = discover_targets(server.url)
-        results = []
+        targets, shoppers = discover_targets(server.url)
+        results, session_results = [], []
         for target in targets:
             if only and target.name not in only:
                 continue
             say(f"» {target.name}: {target.path or target.note}")
             results.append(measure(server.url, target, duration, warmup))
-        print_table(results)
+        for target in shoppers:
+            if only and target.name not in only and "session" not in only:
+                continue
+            say(f"» {target.name} with a basket: {target.path or target.note}")
+            session_results.append(measure(server.url, target, duration, warmup))
+        mixed = None
+        if not only or "mixed" in only:
+            mixed = mixed_workload(server.url, mixed_seconds)
+        print_table(results, "Visitors without cookies (whole-page cache):")
+        print_table(session_results, "Shoppers with a session and a basket:")
+        if mixed:
+            print_mixed(mixed)
         report = {
             "started_at": started_at.isoformat(),
             "duration_s": duration,
@@ -784,16 +952,19 @@ def main() -> int:
             "catalogue": spec,
             "static": static,
             "results": [asdict(r) for r in results],
+            "session_results": [asdict(r) for r in session_results],
+            "mixed": mixed,
         }
         out = BENCH_DIR / "results" / f"{run_id}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2))
-        failed = [r.name for r in results if r.status != "pass"]
+        measured = results + session_results
+        failed = [r.name for r in measured if r.status != "pass"]
         say(
             f"\nWrote {out.relative_to(ROOT)}. Load average at start: "
             f"{report['load_average_at_start'][0]:.1f} on {report['cpus']} CPUs."
         )
-        say(f"{len(results) - len(failed)}/{len(results)} pages meet their target.")
+        say(f"{len(measured) - len(failed)}/{len(measured)} pages meet their target.")
         return 0
     finally:
         for service in reversed(services):
