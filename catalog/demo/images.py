@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 SIZE = 800
 SCALE = 2
 # Bump when the drawings change: the demo load then redraws every picture.
-DRAWING_VERSION = "3"
+DRAWING_VERSION = "4"
 PNG_MARKER = "terroir-demo-drawing"
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -58,17 +58,47 @@ def _hls(hue: float, lightness: float, saturation: float) -> RGB:
     return round(red * 255), round(green * 255), round(blue * 255)
 
 
+# Deep label colours and light backgrounds (with the shelf's shade) from Moroccan
+# crafts: majorelle blue, saffron, terracotta, cedar, indigo, plum… A cooperative's
+# slug picks one of each, so its packs look alike and its neighbours' do not.
+LABEL_COLOURS: list[RGB] = [
+    (36, 64, 160),
+    (160, 36, 30),
+    (170, 80, 45),
+    (36, 90, 60),
+    (50, 40, 110),
+    (110, 40, 90),
+    (120, 24, 48),
+    (20, 100, 110),
+    (130, 85, 20),
+    (85, 95, 30),
+    (25, 45, 80),
+    (170, 50, 90),
+]
+ACCENTS: list[RGB] = [(236, 196, 96), (150, 220, 190), (250, 180, 190), (170, 210, 250)]
+BACKGROUNDS: list[tuple[RGB, RGB]] = [
+    ((246, 238, 222), (230, 214, 188)),
+    ((226, 240, 230), (200, 222, 206)),
+    ((222, 234, 244), (196, 214, 230)),
+    ((246, 228, 228), (228, 200, 200)),
+    ((234, 228, 244), (210, 200, 228)),
+    ((236, 240, 214), (212, 220, 180)),
+]
+
+
 def palette_for(cooperative_slug: str) -> Palette:
     """Return the cooperative's stable palette (the same slug, the same colours)."""
-    digest = zlib.crc32(cooperative_slug.encode())
-    hue = (digest % 360) / 360
-    saturation = 0.45 + (digest >> 9) % 25 / 100
+
+    def pick(choices, salt):
+        return choices[zlib.crc32(f"{cooperative_slug}:{salt}".encode()) % len(choices)]
+
+    background, shade = pick(BACKGROUNDS, "background")
     return Palette(
-        label=_hls(hue, 0.30, saturation),
-        label_text=_hls(hue + 0.08, 0.94, 0.55),
-        background=_hls(hue + 0.5, 0.90, 0.35),
-        background_shade=_hls(hue + 0.5, 0.82, 0.30),
-        accent=_hls(hue + 0.11, 0.58, 0.75),
+        label=pick(LABEL_COLOURS, "label"),
+        label_text=(252, 244, 226),
+        background=background,
+        background_shade=shade,
+        accent=pick(ACCENTS, "accent"),
     )
 
 
@@ -316,6 +346,12 @@ def _label(canvas: _Canvas, drawing: Drawing, box, *, lines=3, name_size=44):
     left, top, right, bottom = box
     palette = drawing.palette
     width = right - left
+    # A paper edge keeps a dark label readable on a dark pack.
+    canvas.rect(
+        (left - 7, top - 7, right + 7, bottom + 7),
+        palette.label_text,
+        radius=min(22, width / 10),
+    )
     canvas.rect(box, palette.label, radius=min(18, width / 12))
     canvas.rect(
         (left + 10, top + 10, right - 10, bottom - 10),
