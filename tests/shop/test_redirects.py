@@ -72,3 +72,21 @@ def test_signing_in_never_leaves_the_site(target):
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
     assert "javascript" not in response["Location"]
+
+
+@pytest.mark.parametrize("target", HOSTILE)
+def test_registering_never_leaves_the_site(target):
+    """A registration link carrying `next` to another site stays here."""
+    response = Client().post(
+        f"{reverse('customer:register')}?next={target}",
+        {
+            "email": "nouveau@example.ma",
+            "password1": "argane-2026-miel",
+            "password2": "argane-2026-miel",
+            "redirect_url": target,
+        },
+    )
+
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+    assert "javascript" not in response["Location"]
