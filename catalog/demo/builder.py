@@ -9,25 +9,22 @@ by slug, SKU, code or email, so building twice gives the same database.
 
 import csv
 import datetime
-import io
 import re
 import tempfile
 import time
-import unicodedata
 import zlib
 from pathlib import Path
 
 import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.core.management.base import CommandError, OutputWrapper
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from catalog import services
+from catalog.demo import images
 from catalog.imports import catalogue_import
 from catalog.models import (
     Category,
@@ -52,7 +49,6 @@ DEMO_ROLES = {
     "customer": None,
 }
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-IMAGE_SIZE = 600
 
 
 def _source(name: str):
@@ -323,65 +319,32 @@ def _load_certifications(stdout):
 
 
 def _load_images(stdout):
-    """Give every product without an image a generated one (never a second)."""
+    """Draw each product's pack (catalog/demo/images.py), replacing older drawings
+    and keeping photos uploaded by staff."""
     step = _Step(stdout, _("Product images"))
     products = (
-        Product.objects.annotate(image_count=Count("images"))
-        .prefetch_related("categories")
+        Product.objects.select_related("cooperative", "parent__cooperative")
+        .prefetch_related("categories", "images")
         .order_by("upc")
     )
-    for product in products:
-        if product.image_count:
-            step.add(services.Outcome.UNCHANGED)
-            continue
-        category = product.categories.all()[0]
-        ProductImage.objects.create(
-            product=product,
-            original=ContentFile(
-                _image_bytes(product.title, category.full_name.split(" > ")[0]),
-                name=f"{product.upc.lower()}.jpg",
-            ),
-            caption=product.title,
-            display_order=0,
+    total = len(products)
+    for number, product in enumerate(products, start=1):
+        cooperative = product.get_cooperative()
+        category = product.categories.all()[0] if product.categories.all() else None
+        drawing = images.drawing_for(
+            sku=product.upc or "",
+            title=product.title,
+            category=category.full_name if category else "",
+            cooperative_slug=cooperative.slug if cooperative else "",
+            cooperative=cooperative.name if cooperative else "",
         )
-        step.add(services.Outcome.CREATED)
+        outcome = images.demo_picture_sync(
+            product=product, drawing=drawing, image_model=ProductImage
+        )
+        step.add(services.Outcome(outcome))
+        if number % 50 == 0 and number < total:
+            stdout.write(f"    {number}/{total}…")
     step.done()
-
-
-def _image_bytes(title: str, family: str) -> bytes:
-    """Draw a JPEG: a gradient in the colours of the product family, with the
-    product's initials and the family name."""
-    hue = zlib.crc32(family.encode()) % 360
-    dark = f"hsl({hue}, 55%, 28%)"
-    light = f"hsl({(hue + 35) % 360}, 70%, 68%)"
-    gradient = Image.linear_gradient("L").resize((IMAGE_SIZE, IMAGE_SIZE))
-    image = ImageOps.colorize(gradient, dark, light)
-    draw = ImageDraw.Draw(image)
-    # Pillow's built-in font has no accented letters: draw "Epicerie", not "?picerie".
-    title, family = (
-        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-        for text in (title, family)
-    )
-    words = [word for word in title.split() if word[:1].isalpha() and len(word) > 2]
-    initials = "".join(word[0] for word in words[:2]).upper()
-    centre = IMAGE_SIZE // 2
-    draw.text(
-        (centre, centre - 30),
-        initials,
-        fill="white",
-        anchor="mm",
-        font=ImageFont.load_default(size=220),
-    )
-    draw.text(
-        (centre, IMAGE_SIZE - 80),
-        family,
-        fill="white",
-        anchor="mm",
-        font=ImageFont.load_default(size=34),
-    )
-    output = io.BytesIO()
-    image.save(output, format="JPEG", quality=82)
-    return output.getvalue()
 
 
 def _load_users(stdout):
