@@ -77,8 +77,32 @@ class StockRecordFactory(oscar_factories.StockRecordFactory):
     num_in_stock = 100
 
 
+class CategoryFactory(factory.django.DjangoModelFactory):
+    """A top-level category placed by treebeard.
+
+    Oscar's factory numbers tree paths from its own counter, which collides
+    with categories created the tree's way in the same test (a breadcrumb, the
+    demo) depending on which tests ran before.
+    """
+
+    name = factory.Sequence(lambda n: f"Catégorie {n}")
+
+    class Meta:
+        model = oscar_factories.CategoryFactory._meta.model
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return model_class.add_root(**kwargs)
+
+
+class ProductCategoryFactory(oscar_factories.ProductCategoryFactory):
+    category = factory.SubFactory(CategoryFactory)
+
+
 class ProductFactory(oscar_factories.ProductFactory):
     """A standalone product of a cooperative, with one warehouse stock record."""
+
+    categories = factory.RelatedFactory(ProductCategoryFactory, "product")
 
     title = factory.Sequence(lambda n: f"Huile d'argane alimentaire {n}")
     cooperative = factory.SubFactory(CooperativeFactory)
