@@ -85,7 +85,8 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       var dropdown = event.target.closest && event.target.closest("[data-menu-dropdown][open]");
-      if (dropdown) {
+      // In the drawer the drop-downs are sections: Escape closes the drawer.
+      if (dropdown && !(openDrawer && openDrawer.contains(dropdown))) {
         dropdown.open = false;
         dropdown.querySelector("summary").focus();
         return;
