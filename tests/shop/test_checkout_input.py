@@ -279,3 +279,23 @@ def test_the_address_step_has_no_duplicate_ids(shopper, argan_oil, casablanca_st
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert "collect_first_name" in ids
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def test_every_checkout_step_shows_the_basket(shopper, argan_oil, casablanca_store):
+    """Address, delivery, payment and preview all show what is being bought
+    and its total."""
+    shopper.add(argan_oil, 2)
+    shopper.start_as_guest()
+    pages = [shopper.client.get(url("checkout:shipping-address"))]
+    shopper.address()
+    pages.append(shopper.client.get(url("checkout:shipping-method")))
+    shopper.ship_by("standard")
+    pages.append(shopper.client.get(url("checkout:payment-method")))
+    shopper.pay_by("cash_on_delivery")
+    pages.append(shopper.client.get(url("checkout:preview")))
+    for page in pages:
+        text = page_text(page)
+        assert page.status_code == 200
+        assert "Huile d&#x27;argane" in text or "Huile d'argane" in text
+        assert "240.00" in text
+    assert 'id="basket-summary"' in page_text(pages[2])
