@@ -38,8 +38,19 @@ class Shopper(HttpUser):
     def on_start(self):
         self.products = PLAN["products"]
 
+    def _keep_cookies(self, response):
+        # Production cookies are Secure: a browser behind TLS sends them back,
+        # the bench talks plain http on loopback, so they are kept by hand.
+        jar = self.client.cookies
+        for cookie in list(jar):
+            if cookie.secure:
+                jar.clear(cookie.domain, cookie.path, cookie.name)
+        for cookie in response.cookies:
+            jar.set(cookie.name, cookie.value)
+
     def _get(self, path, name):
         with self.client.get(path, name=name, catch_response=True) as response:
+            self._keep_cookies(response)
             if response.status_code != 200:
                 response.failure(f"{name} answered {response.status_code}")
             elif outcome := response.headers.get("X-Page-Cache"):
@@ -56,6 +67,7 @@ class Shopper(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
+            self._keep_cookies(response)
             if response.status_code != expect:
                 response.failure(f"{name} answered {response.status_code}")
                 return False
