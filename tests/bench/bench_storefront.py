@@ -964,7 +964,9 @@ def main() -> int:
             f"\nWrote {out.relative_to(ROOT)}. Load average at start: "
             f"{report['load_average_at_start'][0]:.1f} on {report['cpus']} CPUs."
         )
-        say(f"{len(measured) - len(failed)}/{len(measured)} pages meet their target.")
+        if measured:
+            passed = len(measured) - len(failed)
+            say(f"{passed}/{len(measured)} pages meet their target.")
         return 0
     finally:
         for service in reversed(services):
