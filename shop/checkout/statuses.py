@@ -42,3 +42,17 @@ class OrderForDisplay:
     def shipping_address(self):
         address = self._order.shipping_address
         return AddressForDisplay(address) if address else None
+
+
+class LineForDisplay:
+    """An order line whose ``status`` reads in the visitor's language."""
+
+    def __init__(self, line):
+        self._line = line
+
+    def __getattr__(self, name):
+        return getattr(self._line, name)
+
+    @property
+    def status(self) -> str:
+        return status_label(self._line.status)

@@ -334,9 +334,12 @@ def test_statuses_read_in_the_dashboards_language(shopper, argan_oil, office, cl
     assert '<option value="Cancelled">Annulée</option>' in page
     for code in ("<td>Pending</td>", "<td>Being processed</td>", ">Cancelled<"):
         assert code not in listing
-    # Lines keep Oscar's own statuses ("Pending" per line) on the order page.
+    # Lines too: their status and the choice for selected lines, posting codes.
     assert "<td>Being processed</td>" not in page
     assert 'value="Cancelled">Cancelled<' not in page
+    lines = page[page.index('id="order_lines_form"') :]
+    assert "<td>Pending</td>" not in lines[: lines.index("</table>")]
+    assert '<option value="Being processed">En préparation</option>' in lines
 
 
 def test_the_csv_export_never_hands_a_spreadsheet_a_formula(argan_oil, office, client):
