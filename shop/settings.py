@@ -335,6 +335,10 @@ OSCAR_SHOP_TAGLINE = _("Products of Moroccan cooperatives")
 OSCAR_DEFAULT_CURRENCY = "MAD"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
+# Anyone could publish at once, under any email: reviews come from signed-in
+# shoppers and show after office staff approve them in the dashboard.
+OSCAR_ALLOW_ANON_REVIEWS = False
+OSCAR_MODERATE_REVIEWS = True
 # Home in the shopper's language (breadcrumbs, the shop root, after logout): "/" would
 # send an Arabic shopper to whichever language the browser prefers.
 OSCAR_HOMEPAGE = reverse_lazy("wagtail_serve", args=[""])
