@@ -135,8 +135,8 @@ def walk(tab, base, language, width, product, problems):
 def test_every_shop_page_fits_phone_and_desktop(
     live_server,
     browser,
-    demo_product,
-    language,  # noqa: F811
+    demo_product,  # noqa: F811
+    language,
 ):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     search_services.index_rebuild()
