@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from search import local_engine
 from search import services as search_services
 from tests.e2e.test_checkout import demo_product  # noqa: F401 (fixture)
 from tests.e2e.test_checkout_layout import OVERLAPS
@@ -152,3 +153,25 @@ def test_every_shop_page_fits_phone_and_desktop(
         finally:
             context.close()
     assert problems == []
+
+
+def test_category_without_the_search_engine_keeps_full_width_cards(
+    live_server,
+    page,
+    demo_product,  # noqa: F811
+    settings,
+):
+    """With the engine stopped the listing has no filters: the cards take the
+    page's width instead of squeezing into the empty filters column."""
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{local_engine.free_port()}"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    with translation.override("fr"):
+        url = demo_product.categories.all()[0].get_absolute_url()
+
+    page.goto(live_server.url + url)
+
+    widths = page.eval_on_selector_all(
+        "article.product-card", "cards => cards.map(c => c.offsetWidth)"
+    )
+    assert widths
+    assert min(widths) >= 180, widths
