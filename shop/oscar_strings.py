@@ -6,7 +6,7 @@ come first (LOCALE_PATHS), so translating the same message ids here wins;
 `makemessages` keeps them because they are marked below.
 """
 
-from django.utils.translation import gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 OSCAR_MESSAGES = [
     # oscar.apps.partner.availability.StockRequired
@@ -60,4 +60,64 @@ OSCAR_MESSAGES = [
     ),
     pgettext_lazy("Buy again", "Re-order all items"),
     gettext_noop("An address from your address book?"),
+    # The catalogue (product page, reviews), wish list, product alert and
+    # password reset templates whose message Oscar's catalogues lack in Arabic;
+    # the plural ones are never evaluated, only extracted with their plural.
+    gettext_noop("Variants:"),
+    gettext_noop(
+        "\n                Reviewed by you on %(review_date)s\n                "
+    ),
+    gettext_noop(
+        "\n                    Reviewed by "
+        "<strong>%(name)s</strong> on %(review_date)s\n             "
+        "   "
+    ),
+    ngettext_lazy(
+        "\n            <strong>%(num_up_votes)s</strong> of "
+        "%(num_votes)s customer found this useful\n            ",
+        "\n            <strong>%(num_up_votes)s</strong> of "
+        "%(num_votes)s customers found this useful\n            ",
+        "num_votes",
+    ),
+    gettext_noop("This review has no votes."),
+    ngettext_lazy(
+        "\n                    %(num_reviews)s customer review\n                ",
+        "\n                    %(num_reviews)s customer reviews\n                ",
+        "num_reviews",
+    ),
+    gettext_noop("\n%(title)s is back in stock\n"),
+    gettext_noop("Remove product"),
+    gettext_noop(
+        "\n                Are you sure you want to delete "
+        "%(product_name)s from wish list %(wishlist_name)s?\n       "
+        "     "
+    ),
+    gettext_noop("View product"),
+    gettext_noop(
+        "\n                                                         "
+        "   Move to '%(name)s' wish list\n                          "
+        "                              "
+    ),
+    gettext_noop("Update quantities"),
+    gettext_noop("What should your new wish list be called?"),
+    gettext_noop(
+        "\n                    After your wishlist is created, "
+        "<strong>%(title)s</strong> will be added.\n                "
+    ),
+    gettext_noop("Share wishlist"),
+    gettext_noop(
+        "If you want to share your wishlist with others, you can "
+        "add their email addresses below. The visibility must be "
+        "set to shared in order for this to work."
+    ),
+    gettext_noop("Number of products"),
+    gettext_noop("Wish list settings"),
+    gettext_noop("Copy sharing link"),
+    gettext_noop("You don't have any wish lists yet."),
+    gettext_noop(
+        "\n        If you don't receive an email, please make sure "
+        "you've entered the address you registered with, and "
+        "check\n        your spam folder.\n    "
+    ),
+    gettext_noop("This wish list is empty."),
 ]

@@ -144,15 +144,20 @@ def test_compiled_catalogues_match_their_sources(tmp_path, language):
     assert compiled.read_bytes() == source.with_suffix(".mo").read_bytes()
 
 
-# The Oscar templates a shopper sees on the way to an order and after it
-# (basket, checkout, order history and status); an override that extends the
-# original renders both files.
+# The Oscar templates a shopper sees (basket, checkout, orders and their
+# status, the account with its profile, addresses, emails, alerts, notifications,
+# sign-in, registration and passwords, the catalogue with its reviews, wish
+# lists), not the dashboard. An override that extends the original renders
+# both files; one that replaces it renders only ours.
 SHOPPER_TEMPLATES = (
     "basket/**/*.html",
     "checkout/**/*.html",
-    "customer/order/**/*.html",
-    "customer/anon_order*.html",
-    "customer/history/**/*.html",
+    "customer/**/*.html",
+    "communication/email/*.html",
+    "communication/notifications/*.html",
+    "registration/*.html",
+    "catalogue/**/*.html",
+    "wishlists/**/*.html",
 )
 OSCAR_TEMPLATES = Path(oscar.__file__).parent / "templates" / "oscar"
 OUR_TEMPLATES = BASE_DIR / "templates" / "oscar"
@@ -166,9 +171,12 @@ def shopper_template_msgids(workdir: Path) -> set:
             ours = OUR_TEMPLATES / relative
             target = workdir / "templates" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, target)
             if ours.exists():
                 shutil.copy(ours, target.with_suffix(".ours.html"))
+                extends = rf"{{%\s*extends\s+['\"]oscar/{relative.as_posix()}['\"]"
+                if not re.search(extends, ours.read_text()):
+                    continue  # the override replaces it: shoppers never see it
+            shutil.copy(source, target)
     (workdir / "locale").mkdir()
     call_command("makemessages", locale=["fr"], verbosity=0)
     extracted = workdir / "locale" / "fr" / "LC_MESSAGES" / "django.po"
