@@ -120,4 +120,46 @@ OSCAR_MESSAGES = [
         "check\n        your spam folder.\n    "
     ),
     gettext_noop("This wish list is empty."),
+    # The product alert emails and the pagination of the catalogue and lists.
+    gettext_noop(
+        "\n            We are happy to inform you that our product "
+        "'%(title)s' is back in stock:\n            %(url)s\n        "
+    ),
+    gettext_noop(
+        "\n                Beware that the amount of items in stock "
+        "is limited. Be quick or someone might get there first.\n   "
+        "         "
+    ),
+    gettext_noop(
+        "\n            With this email we have disabled your alert "
+        "automatically and you will not\n            receive any "
+        "further email regarding this product.\n        "
+    ),
+    gettext_noop(
+        "\nWe are happy to inform you that our product '%(title)s' "
+        "is back in stock:\n%(url)s\n"
+    ),
+    gettext_noop(
+        "\n        Hello,\n        <p>\n            Somebody "
+        "(hopefully you) has requested an email alert when "
+        "'%(title)s' is back in stock.\n            Please click "
+        "the following link to confirm: %(confirm_url)s\n        "
+        "</p>\n        <p>\n            You can cancel this alert at "
+        "any time by clicking the following link: %(cancel_url)s\n  "
+        "      </p>\n\n        <p>\n            Thanks for your "
+        "interest,\n            The %(site)s Team\n        </p>\n    "
+    ),
+    gettext_noop(
+        "\nHello,\n\nSomebody (hopefully you) has requested an email "
+        "alert when\n'%(title)s' is back in stock.  Please click "
+        "the following link\nto confirm: %(confirm_url)s\n\nYou can "
+        "cancel this alert at any time by clicking the following "
+        "link:\n%(cancel_url)s\n\nThanks for your interest,\nThe "
+        "%(site)s Team\n"
+    ),
+    gettext_noop("%(title)s is back in stock"),
+    gettext_noop(
+        "\n                        Page %(page_num)s of "
+        "%(total_pages)s\n                    "
+    ),
 ]

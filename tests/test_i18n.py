@@ -147,17 +147,22 @@ def test_compiled_catalogues_match_their_sources(tmp_path, language):
 # The Oscar templates a shopper sees (basket, checkout, orders and their
 # status, the account with its profile, addresses, emails, alerts, notifications,
 # sign-in, registration and passwords, the catalogue with its reviews, wish
-# lists), not the dashboard. An override that extends the original renders
+# lists, offers, search, the layout and its partials) and the emails sent to
+# them: all but the dashboard. An override that extends the original renders
 # both files; one that replaces it renders only ours.
 SHOPPER_TEMPLATES = (
+    "*.html",
+    "partials/*.html",
     "basket/**/*.html",
     "checkout/**/*.html",
+    "order/**/*.html",
     "customer/**/*.html",
-    "communication/email/*.html",
-    "communication/notifications/*.html",
+    "communication/**/*.*",
     "registration/*.html",
     "catalogue/**/*.html",
     "wishlists/**/*.html",
+    "offer/*.html",
+    "search/**/*.html",
 )
 OSCAR_TEMPLATES = Path(oscar.__file__).parent / "templates" / "oscar"
 OUR_TEMPLATES = BASE_DIR / "templates" / "oscar"
