@@ -238,6 +238,11 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+# Product photos get their WebP sizes when uploaded; off, the first page
+# showing a photo makes them (tests: the demo load writes 1,300 files no page shows).
+PRODUCT_IMAGE_RENDITIONS_ON_UPLOAD = env.bool(
+    "PRODUCT_IMAGE_RENDITIONS_ON_UPLOAD", default=True
+)
 # Production serves uploads from the web server in front of gunicorn.
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 STORAGES = {

@@ -12,6 +12,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Whole-page caching stays off; tests of shop/cache.py turn it on themselves.
 PAGE_CACHE_SECONDS = 0
 MEDIA_ROOT = VAR_DIR / "test-media"
+# Each browser test loads the demo: making all 184 photos' sizes took two
+# thirds of that load; the pages make the few they show.
+PRODUCT_IMAGE_RENDITIONS_ON_UPLOAD = False
 ELASTICSEARCH_INDEX_PREFIX = f"test{os.getpid()}"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

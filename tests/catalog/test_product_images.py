@@ -127,3 +127,18 @@ def test_a_small_photo_is_not_enlarged_on_the_product_page(client):
     img = re.search(r'<figure class="gallery__slide"><img ([^>]+)>', content)[1]
     assert re.findall(r"fit\d+\.webp (\d+)w", img) == ["480", "800"]
     assert 'width="800" height="600"' in img
+
+
+def test_an_uploaded_photo_gets_its_sizes_once_saved(
+    settings, media, django_capture_on_commit_callbacks
+):
+    """In production the sizes are written after the upload commits, so the
+    first shopper to see the photo does not wait for them."""
+    settings.PRODUCT_IMAGE_RENDITIONS_ON_UPLOAD = True
+    with django_capture_on_commit_callbacks(execute=True):
+        image = photo(ProductFactory())
+
+    written = {path.name for path in media.rglob("*.webp")}
+    stem = image.original.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    assert f"{stem}-square640.webp" in written
+    assert len([name for name in written if name.startswith(stem)]) == 7
