@@ -15,7 +15,10 @@ from django.utils import translation
 
 from search import local_engine
 from search import services as search_services
-from tests.e2e.test_checkout import demo_product  # noqa: F401 (fixture)
+from tests.e2e.test_checkout import (  # noqa: F401 (fixture)
+    deliver_to_casablanca,
+    demo_product,
+)
 from tests.e2e.test_checkout_layout import OVERLAPS
 from tests.e2e.test_pages import SCREENSHOTS
 
@@ -108,14 +111,7 @@ def walk(tab, base, language, width, product, problems):
     tab.locator("form:has(#id_username) [type=submit]").click()
     tab.wait_for_url(re.compile(r"/checkout/shipping-address/"))
     check_layout(tab, language, width, "checkout-2-address", problems)
-    tab.fill("#id_first_name", "Salma")
-    tab.fill("#id_last_name", "Bennani")
-    tab.fill("#id_line1", "12 rue Tarik Ibn Ziad")
-    tab.fill("#id_line4", "Casablanca")
-    tab.fill("#id_postcode", "20000")
-    tab.select_option("#id_country", "MA")
-    tab.fill("#id_phone_number", "06 12 34 56 78")
-    tab.locator("form:has(#id_line1) [type=submit]").click()
+    deliver_to_casablanca(tab)
     tab.wait_for_url(re.compile(r"/checkout/shipping-method/"))
     check_layout(tab, language, width, "checkout-3-delivery", problems)
     tab.locator(
