@@ -116,6 +116,9 @@ INSTALLED_APPS = [
     "shop.instore",
     "shop.wholesale",
     "shop.payments",
+    # Office staff's second factor: an authenticator app's codes (shop/twofactor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "shop.seo",
     "cms",
     # Last: its post_migrate receiver gives the role groups the permissions
@@ -146,6 +149,8 @@ WSGI_APPLICATION = "shop.wsgi.application"
 
 TEMPLATES = [
     {
+    "django_otp.middleware.OTPMiddleware",
+    "shop.twofactor.middleware.StaffTwoFactorMiddleware",
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
@@ -410,6 +415,13 @@ OSCAR_DASHBOARD_NAVIGATION.append(
                 "url_name": f"dashboard:wholesale-{name}",
                 "access_fn": _wholesale_menu_access,
             }
+# Office staff (the dashboard, the Wagtail and Django admins) enter a code from
+# an authenticator app after their password (shop/twofactor); in the demo only
+# those who set one up, so the documented logins work without a phone.
+STAFF_OTP_REQUIRED = not DEBUG
+OTP_TOTP_ISSUER = "Terroir du Maroc"
+# The Django admin lists devices without their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
             for name, label in (
                 ("applications", _("Applications")),
                 ("companies", _("Companies")),

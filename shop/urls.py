@@ -12,6 +12,9 @@ from shop import views
 from shop.payments import views as payment_views
 from shop.seo import views as seo_views
 
+# A database connection lost mid-request asks the shopper to try again (503).
+handler500 = "shop.errors.server_error"
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
@@ -57,6 +60,8 @@ urlpatterns += i18n_patterns(
         RedirectView.as_view(pattern_name="wholesale:home", permanent=False),
     ),
     path("signed-in/", views.after_login, name="after-login"),
+    # Office staff's second factor, outside the dashboard it guards.
+    path("two-factor/", include("shop.twofactor.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     # Wagtail's catch-all must stay last.
     path("", include(wagtail_urls)),

@@ -16,6 +16,9 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 # thirds of that load; the pages make the few they show.
 PRODUCT_IMAGE_RENDITIONS_ON_UPLOAD = False
 ELASTICSEARCH_INDEX_PREFIX = f"test{os.getpid()}"
+# Tests sign staff in with force_login and open the dashboard; the two-factor
+# tests (tests/shop/test_two_factor.py) require the code themselves.
+STAFF_OTP_REQUIRED = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so --reuse-db keeps repeated local runs fast.
