@@ -201,6 +201,14 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # The default 300 entries are fewer than a browsing session's pages and
     # autocomplete answers: entries would push each other out.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # redis-py waits forever on a hanging Redis; CACHE_URL's query may override.
+    for _option, _seconds in (("SOCKET_CONNECT_TIMEOUT", 0.5), ("SOCKET_TIMEOUT", 1)):
+        CACHES["default"].setdefault("OPTIONS", {}).setdefault(_option, _seconds)
+# Redis down or hanging reads as an empty cache (pages render, slower, and it
+# is logged) instead of failing every request; it is used again once it answers.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Cached catalogue data and anonymous pages (shop/cache.py) live this long at most.
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)
 # Whole pages for visitors without personal cookies (shop/cache.py); off while
@@ -307,6 +315,11 @@ STRIPE_SECRET_KEY = _stripe["STRIPE_SECRET_KEY"]
 STRIPE_PUBLISHABLE_KEY = _stripe["STRIPE_PUBLISHABLE_KEY"]
 STRIPE_WEBHOOK_SECRET = _stripe["STRIPE_WEBHOOK_SECRET"]
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# A Stripe call gives up after this many seconds and is retried this many times
+# (writes carry idempotency keys): a hanging Stripe then costs a shopper ~21 s
+# and a clear message, within gunicorn's 30 s worker timeout.
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
 
 # Checkout: cash on delivery is capped; its optional fee is shown before confirming.
 COD_MAX_AMOUNT = Decimal(env.str("COD_MAX_AMOUNT", default="3000.00"))

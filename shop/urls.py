@@ -12,6 +12,9 @@ from shop import views
 from shop.payments import views as payment_views
 from shop.seo import views as seo_views
 
+# A database connection lost mid-request asks the shopper to try again (503).
+handler500 = "shop.errors.server_error"
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

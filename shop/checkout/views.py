@@ -345,6 +345,20 @@ def complete_card_checkout(view, payment):
     except services.CheckoutRefused as refusal:
         messages.error(view.request, str(refusal))
         return redirect("checkout:preview")
+    except PaymentError:
+        # The intent may hold the money: Stripe's webhook places the order
+        # once Stripe answers again, and a new attempt releases the hold first.
+        logger.exception("Card checkout %s not confirmed", payment.order_number)
+        messages.error(
+            view.request,
+            _(
+                "The card payment service did not answer, so we could not confirm "
+                "your card payment. If your bank accepted it, your order will be "
+                "placed and confirmed by email; otherwise nothing was charged. "
+                "Please try again in a moment."
+            ),
+        )
+        return redirect("checkout:preview")
     return order_placed_response(view, order)
 
 

@@ -76,6 +76,20 @@ def main() -> None:
     from aiohttp import web
     from localstripe.server import app
 
+    @web.middleware
+    async def created_filter_dropped(request, handler):
+        # localstripe refuses the `created` filter of list calls (the
+        # consistency check sends it, and filters the answer itself).
+        if request.method == "GET" and any(
+            k.startswith("created") for k in request.query
+        ):
+            query = {
+                k: v for k, v in request.query.items() if not k.startswith("created")
+            }
+            request = request.clone(rel_url=request.rel_url.with_query(query))
+        return await handler(request)
+
+    app.middlewares.append(created_filter_dropped)
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()

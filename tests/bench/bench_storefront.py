@@ -116,8 +116,8 @@ def _int_env(name: str, default: int) -> int:
 
 
 class Gunicorn:
-    def __init__(self, env: dict, port: int):
-        log_path = BENCH_DIR / "log" / "gunicorn.log"
+    def __init__(self, env: dict, port: int, log_path: Path | None = None):
+        log_path = log_path or BENCH_DIR / "log" / "gunicorn.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = log_path

@@ -6,6 +6,7 @@ so tests and the demo can point STRIPE_API_BASE at localstripe.
 
 import json
 import time
+from collections.abc import Iterator
 from decimal import Decimal
 
 import stripe
@@ -80,8 +81,13 @@ def refusal_message(*, code: str = "", decline_code: str = "") -> str:
 
 def _client() -> stripe.StripeClient:
     base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    # The library waits 80 s for an answer: a hanging Stripe would hold the
+    # shopper until gunicorn kills the worker, instead of saying so.
     return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY, base_addresses=base, max_network_retries=2
+        settings.STRIPE_SECRET_KEY,
+        base_addresses=base,
+        max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
+        http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS),
     )
 
 
@@ -184,6 +190,18 @@ class StripeGateway:
             },
         )
         return self.retrieve(reference)
+
+    def payments_since(self, *, created_after: int) -> Iterator[PaymentResult]:
+        """Every PaymentIntent created since a Unix time, page after page."""
+        client = _client()
+        page = _call(
+            client.v1.payment_intents.list,
+            params={"limit": 100, "created": {"gte": created_after}},
+        )
+        for intent in page.auto_paging_iter():
+            # Checked here too: localstripe lists everything it holds.
+            if intent.created >= created_after:
+                yield _result(intent.to_dict(), 0)
 
     def parse_webhook(self, payload: bytes, signature: str) -> WebhookEvent:
         """Verify the signature with Stripe's own code and name the intent concerned."""
