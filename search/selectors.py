@@ -30,6 +30,7 @@ from shop.cache import (
     catalogue_cache_key,
     catalogue_cached,
     catalogue_cached_or_previous,
+    products_shown,
 )
 from shop.sales.context import SalesContext
 
@@ -149,12 +150,20 @@ def listing_answer_get(
     stored = catalogue_cached_or_previous(
         LISTING_CACHE_NAME,
         *parts,
-        compute=lambda: asdict(engine_answer(query=query)),
+        compute=lambda: _answer_with_products(query),
         keep=lambda answer: bool(answer["hits"]),
         sales_context=sales_context,
     )
     hits = tuple(Hit(**hit) for hit in stored["hits"])
     return EngineAnswer(**{**stored, "hits": hits})
+
+
+def _answer_with_products(query: ProductQuery) -> dict:
+    answer = engine_answer(query=query)
+    # The answer lists these products with their prices and stock: a sale of
+    # one of them makes it stale, a sale of any other does not.
+    products_shown(*(hit.product_id for hit in answer.hits))
+    return asdict(answer)
 
 
 def product_listing_get(*, query: ProductQuery, sales_context: SalesContext) -> Listing:

@@ -22,7 +22,7 @@ from search.documents import (
     document_from_facts,
     index_body,
 )
-from shop.cache import catalogue_version_bump
+from shop.cache import catalogue_version_bump, product_versions_bump
 
 logger = logging.getLogger(__name__)
 
@@ -339,9 +339,10 @@ def products_sync(*, product_ids: Iterable[int]) -> None:
     if failed:
         raise engine.SearchUnavailable(f"{failed} product documents were refused")
     engine.refresh(alias)
-    # The save that queued this sync already moved the catalogue version, but a
-    # request in between could have cached the index's old answer under it.
-    catalogue_version_bump()
+    # The save that queued this sync already moved these products' versions,
+    # but a request in between could have cached the index's old answer (its
+    # facets, its order) under them.
+    product_versions_bump(product_ids=product_ids)
 
 
 def products_with_label_changes(*, today: datetime.date, days: int = 1) -> list[int]:

@@ -1,45 +1,55 @@
-"""Caching of catalogue data and anonymous pages, invalidated by a version key.
+"""Caching of catalogue data and shared pages, invalidated as finely as it can.
 
-Every entry is tied to `catalogue_version()`, bumped after commit whenever a
-product, stock record, certification, cooperative, category or CMS page changes
-(see shop/receivers.py), and to today's local date, so a certification that
-expires at midnight disappears with the first request of the next day. Stale
-entries are never invalidated one by one: they stop being read and expire.
+Two kinds of versions decide whether a cached entry may still be served:
 
-Page owners can cache fragments with Django's tag and the context variable
-`catalogue_version` (version, date and the request's pricing key), adding the
-language: `{% cache 300 product_card product.pk catalogue_version LANGUAGE_CODE %}`;
-and data with `catalogue_cached("name", *parts, compute=..., sales_context=...)`
-(or `catalogue_cached_or_previous` when computing is slow: one request
-recomputes after a change while the others get the previous value meanwhile).
-Data showing prices or availability passes the sales context it was computed
-for, so buyers who see other prices (a store's counter, a wholesale buyer)
-never get it; data the same for every buyer passes `sales_context=None`.
-Whole pages are kept per pricing key too.
+- the *structure* version, `catalogue_version()`, bumped after commit when what
+  the catalogue is made of changes: a product created or deleted, categories and
+  their members, cooperatives, stores, CMS pages, price tiers, a reindex;
+- one version per product, bumped after commit when the product, its stock,
+  photos, certifications or wholesale prices change, and after each sale (the
+  stock allocation and the search index catching up with it).
+
+Every entry is keyed by the structure version and today's local date (a
+certification that expires at midnight disappears with the first request of the
+next day) and remembers the versions of the products it shows: products loaded
+while it was computed (a Product instance created, or priced by the strategy)
+and those named with `products_shown()`. A sale of one product thus throws away
+its page and the listings, cards and fragments that show it, and nothing else.
+Entries are never deleted one by one: they stop being read and expire.
+
+Page owners cache fragments with `{% catalogue_fragment "name" *vary_on %}` (a
+product among `vary_on` is a dependency too); data with
+`catalogue_cached("name", *parts, compute=..., sales_context=...)` (or
+`catalogue_cached_or_previous` when computing is slow: one request recomputes
+after a change while the others get the previous value meanwhile). Data showing
+prices or availability passes the sales context it was computed for, so buyers
+who see other prices (a store's counter, a wholesale buyer) never get it; data
+the same for every buyer passes `sales_context=None`. Whole pages are kept per
+pricing key too (shop/page_cache.py).
 
 Documented delays: a change saved through the ORM shows on the next request
 (requests arriving while that one renders the page may still get the previous
-copy, for the duration of a render);
-a bulk `QuerySet.update()` that sends no signal shows within
-CATALOGUE_CACHE_SECONDS (default 300 s) for data and PAGE_CACHE_SECONDS (default
-60 s) for pages; an expiry shows from local midnight. Time-dependent text on a
-cached page ("open now") may lag by PAGE_CACHE_SECONDS.
+copy, for the duration of a render); a bulk `QuerySet.update()` that sends no
+signal shows within CATALOGUE_CACHE_SECONDS (default 300 s) for data and
+PAGE_CACHE_SECONDS (default 60 s) for pages and fragments; counts that summarise
+many products (facet counts, "n products") may lag a sale by as much; an expiry
+shows from local midnight. Time-dependent text on a cached page ("open now")
+may lag by PAGE_CACHE_SECONDS.
 
 The cache backend comes from CACHE_URL (local memory by default, Redis in
 production). Local memory is per process: a bump is seen only by the process
 that made it, so any multi-process server must use a shared backend.
 """
 
+import contextlib
+import contextvars
 import hashlib
-import re
 import time
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
@@ -48,21 +58,20 @@ from shop.sales.selectors import sales_context_get
 
 VERSION_KEY = "catalogue:version"
 VERSION_TIMEOUT = 60 * 60 * 24 * 30
-CSRF_PLACEHOLDER = "@@csrf-token@@"
-# hit (a stored copy), miss (rendered) or bypass (personal cookies: never shared).
-PAGE_CACHE_HEADER = "X-Page-Cache"
-# A stale page may still be served this long after it expired, and only while
-# another request renders it again (at most REFRESH_LOCK_SECONDS, should that
-# request die).
-STALE_GRACE_SECONDS = 30
+PRODUCT_VERSION_KEY = "catalogue:product:{}"
+# A product changed this long before a computation started may still have
+# been read at its old state by it (the version moves after commit, and the
+# clocks of two servers differ a little): such a result is served, not kept.
+RACE_MARGIN_NS = 100_000_000
 REFRESH_LOCK_SECONDS = 10
 _MISSING = object()
-# Masked CSRF tokens are 64 letters and digits (django.middleware.csrf).
-_CSRF_CANDIDATE = re.compile(r"[A-Za-z0-9]{64}")
+_shown: contextvars.ContextVar[set | None] = contextvars.ContextVar(
+    "catalogue_products_shown", default=None
+)
 
 
 def catalogue_version() -> int:
-    """Return the current catalogue version (one cache read)."""
+    """Return the current structure version (one cache read)."""
     version = cache.get(VERSION_KEY)
     if version is None:
         _seed_version()
@@ -83,6 +92,99 @@ def _seed_version() -> None:
     # (eviction, expiry, restart) never comes back to a value that older entries
     # still use; bumps would have to outpace the clock to collide.
     cache.add(VERSION_KEY, time.time_ns() // 1_000_000, timeout=VERSION_TIMEOUT)
+
+
+def product_versions_bump(*, product_ids: Iterable[int | None]) -> None:
+    """Make the cached entries showing these products stale (call after commit).
+
+    The new version is the time of the bump: an entry computed from rows read
+    before it can tell it may be stale (see `_versions_shown`).
+    """
+    token = time.time_ns()
+    keys = {PRODUCT_VERSION_KEY.format(pk): token for pk in product_ids if pk}
+    if keys:
+        cache.set_many(keys, VERSION_TIMEOUT)
+
+
+def product_version(product_id: int) -> int | None:
+    """Return a product's version (None until it first changes)."""
+    return cache.get(PRODUCT_VERSION_KEY.format(product_id))
+
+
+def products_shown(*product_ids: int | None) -> None:
+    """Record that what is being computed or rendered shows these products."""
+    shown = _shown.get()
+    if shown is not None:
+        shown.update(pk for pk in product_ids if pk)
+
+
+@contextlib.contextmanager
+def products_shown_collected():
+    """Collect the products shown by what runs inside; they count for any
+    enclosing collection too (a fragment's products are its page's)."""
+    outer = _shown.get()
+    inner: set[int] = set()
+    token = _shown.set(inner)
+    try:
+        yield inner
+    finally:
+        _shown.reset(token)
+        if outer is not None:
+            outer.update(inner)
+
+
+def _versions_shown(shown: set[int], *, started_ns: int) -> dict[int, int] | None:
+    """Return the versions of the products a result shows, or None when one
+    changed while it was computed (the result must not be kept)."""
+    if not shown:
+        return {}
+    found = cache.get_many([PRODUCT_VERSION_KEY.format(pk) for pk in shown])
+    versions = {pk: found.get(PRODUCT_VERSION_KEY.format(pk)) for pk in shown}
+    if any(
+        version is not None and version >= started_ns - RACE_MARGIN_NS
+        for version in versions.values()
+    ):
+        return None
+    return versions
+
+
+def versions_current(versions: dict[int, int]) -> bool:
+    """Tell whether none of the products a cached result shows changed since."""
+    if not versions:
+        return True
+    found = cache.get_many([PRODUCT_VERSION_KEY.format(pk) for pk in versions])
+    return all(
+        found.get(PRODUCT_VERSION_KEY.format(pk)) == version
+        for pk, version in versions.items()
+    )
+
+
+class Computed:
+    """A value computed with the products it shows and their versions then."""
+
+    __slots__ = ("value", "versions")
+
+    def __init__(self, value, versions):
+        self.value = value
+        self.versions = versions
+
+    @property
+    def keepable(self) -> bool:
+        return self.versions is not None
+
+
+def computed(compute) -> Computed:
+    """Run compute() and note the products it showed, re-announcing them to
+    any enclosing collection (a page caching what it shows)."""
+    started = time.time_ns()
+    with products_shown_collected() as shown:
+        value = compute()
+    return Computed(value, _versions_shown(shown, started_ns=started))
+
+
+def replayed(versions: dict[int, int]) -> None:
+    """Announce a cached result's products to the enclosing collection."""
+    products_shown(*versions)
 
 
 # The pricing-key part of keys for data that is the same for every buyer.
@@ -124,18 +226,67 @@ def _timeout() -> int:
     return getattr(settings, "CATALOGUE_CACHE_SECONDS", 300)
 
 
-def catalogue_cached(name: str, *parts, compute, sales_context: SalesContext | None):
+def catalogue_cached(
+    name: str,
+    *parts,
+    compute,
+    sales_context: SalesContext | None,
+    timeout=None,
+    keep=lambda value: True,
+):
     """Return compute() from the cache, computing and storing it when missing.
 
     `sales_context` is the context whose prices and availability the value
-    shows, or None when it shows none (menus, addresses, stories).
+    shows, or None when it shows none (menus, addresses, stories). A value
+    `keep` refuses is not stored.
     """
     key = catalogue_cache_key(name, *parts, sales_context=sales_context)
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, _timeout())
-    return value
+    stored = cache.get(key, _MISSING)
+    if stored is not _MISSING and versions_current(stored["versions"]):
+        replayed(stored["versions"])
+        return stored["value"]
+    result = computed(compute)
+    if result.keepable and keep(result.value):
+        cache.set(
+            key,
+            {"value": result.value, "versions": result.versions},
+            _timeout() if timeout is None else timeout,
+        )
+    return result.value
+
+
+def catalogue_cached_per_product(
+    name: str, product_ids, *, compute, sales_context: SalesContext | None
+) -> dict:
+    """Return {product id: value} for many products at once, computing in one
+    call (`compute(missing_ids)` → {id: value}) only what the cache lacks or
+    what changed since. Each value follows its own product's version."""
+    keys = {
+        pk: catalogue_cache_key(name, pk, sales_context=sales_context)
+        for pk in product_ids
+    }
+    stored = cache.get_many(list(keys.values()))
+    versions = cache.get_many([PRODUCT_VERSION_KEY.format(pk) for pk in keys])
+    found = {}
+    for pk, key in keys.items():
+        entry = stored.get(key)
+        if entry is not None and entry["versions"] == {
+            pk: versions.get(PRODUCT_VERSION_KEY.format(pk))
+        }:
+            found[pk] = entry["value"]
+    missing = [pk for pk in keys if pk not in found]
+    if missing:
+        started = time.time_ns()
+        values = compute(missing)
+        fresh = {}
+        for pk in missing:
+            found[pk] = values.get(pk)
+            shown = _versions_shown({pk}, started_ns=started)
+            if shown is not None:
+                fresh[keys[pk]] = {"value": found[pk], "versions": shown}
+        cache.set_many(fresh, _timeout())
+    products_shown(*keys)
+    return found
 
 
 def catalogue_cached_or_previous(
@@ -161,28 +312,42 @@ def catalogue_cached_or_previous(
         sales_context=sales_context,
         language=language,
     )
-    stored, version = _stored_and_version(key)
-    if stored is not None and stored["version"] == version:
+    stored, version = stored_and_version(key)
+    if (
+        stored is not None
+        and stored["version"] == version
+        and versions_current(stored["versions"])
+    ):
+        replayed(stored["versions"])
         return stored["value"]
-    if not _refresh_claimed(key, stored):
+    if not refresh_claimed(key, stored):
+        replayed(stored["versions"])
         return stored["value"]
     try:
-        value = compute()
-        if keep(value):
-            cache.set(key, {"version": version, "value": value}, _timeout())
+        result = computed(compute)
+        if result.keepable and keep(result.value):
+            cache.set(
+                key,
+                {
+                    "version": version,
+                    "value": result.value,
+                    "versions": result.versions,
+                },
+                _timeout(),
+            )
     finally:
-        _refresh_released(key, stored)
-    return value
+        refresh_released(key, stored)
+    return result.value
 
 
-def _stored_and_version(key: str) -> tuple[dict | None, int]:
+def stored_and_version(key: str) -> tuple[dict | None, int]:
     """Return what is stored under a key kept across versions (with the version
-    it was computed at) and the current catalogue version, in one round trip."""
+    it was computed at) and the current structure version, in one round trip."""
     found = cache.get_many([VERSION_KEY, key])
     return found.get(key), found.get(VERSION_KEY) or catalogue_version()
 
 
-def _refresh_claimed(key: str, stored) -> bool:
+def refresh_claimed(key: str, stored) -> bool:
     """Tell whether this request should compute a stale or missing value again.
 
     Yes when nothing is stored (there is nothing else to serve), otherwise only
@@ -191,7 +356,7 @@ def _refresh_claimed(key: str, stored) -> bool:
     return stored is None or cache.add(f"{key}:refreshing", 1, REFRESH_LOCK_SECONDS)
 
 
-def _refresh_released(key: str, stored) -> None:
+def refresh_released(key: str, stored) -> None:
     if stored is not None:
         cache.delete(f"{key}:refreshing")
 
@@ -200,8 +365,9 @@ def catalogue_version_context(request):
     """Template context processor: `catalogue_version` for `{% cache %}` vary-on.
 
     It holds the request's pricing key too, so a fragment cached for one kind
-    of buyer is never shown to another. Lazy, so templates that do not use it
-    cost no cache read.
+    of buyer is never shown to another. Only for fragments that show no
+    product (menus, footers): `{% catalogue_fragment %}` follows products.
+    Lazy, so templates that do not use it cost no cache read.
     """
 
     def vary_on() -> str:
@@ -209,181 +375,3 @@ def catalogue_version_context(request):
         return f"{catalogue_version()}-{timezone.localdate().isoformat()}-{pricing_key}"
 
     return {"catalogue_version": SimpleLazyObject(vary_on)}
-
-
-def _shareable_cookies() -> set[str]:
-    # Cookies a response may set and still be shared between cookie-less
-    # visitors: Oscar's recently-viewed history is a pure function of the URL
-    # for a visitor who had none. The CSRF cookie is re-issued per visitor.
-    return {settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME}
-
-
-def request_is_shareable(request) -> bool:
-    """Tell whether a request may get a page rendered for someone else.
-
-    Only without any cookie that can personalise the page (session, basket,
-    messages, history): the CSRF and language cookies are fine.
-    """
-    neutral = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-    return set(request.COOKIES) <= neutral
-
-
-def _response_is_shareable(response) -> bool:
-    if response.status_code != 200 or response.streaming:
-        return False
-    cache_control = response.get("Cache-Control", "")
-    if "private" in cache_control or "no-store" in cache_control:
-        return False
-    return set(response.cookies) <= _shareable_cookies() | {settings.CSRF_COOKIE_NAME}
-
-
-def _without_csrf_tokens(request, content: str) -> str:
-    """Replace every token masked from this visitor's CSRF secret by a placeholder."""
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        return content
-    return _CSRF_CANDIDATE.sub(
-        lambda match: (
-            CSRF_PLACEHOLDER
-            if _unmask_cipher_token(match.group()) == secret
-            else match.group()
-        ),
-        content,
-    )
-
-
-# Pages of someone's account, basket or checkout.
-PRIVATE_NAMESPACES = frozenset({"customer", "basket", "checkout"})
-
-
-class PrivatePagesMiddleware:
-    """Keep a visitor's own account, basket and checkout pages out of shared caches.
-
-    Only for requests carrying personal cookies: the same pages for a
-    cookie-less visitor (the sign-in form, an empty basket) are impersonal and
-    stay cacheable.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        match = getattr(request, "resolver_match", None)
-        personal = not request_is_shareable(request) or response.cookies.keys() - {
-            settings.CSRF_COOKIE_NAME
-        }
-        if match and personal and PRIVATE_NAMESPACES & set(match.namespaces):
-            patch_cache_control(response, private=True)
-        return response
-
-
-class AnonymousPageCacheMiddleware:
-    """Serve whole pages from the cache to visitors without personal cookies.
-
-    Signed-in users and visitors with a basket, a session or pending messages
-    always get a freshly rendered page, and so does any page whose rendering
-    touched the session or set a personal cookie. CSRF tokens are cut out before
-    storing and a fresh one, for the visitor's own CSRF cookie, is put back on
-    every hit. Pages stay fresh PAGE_CACHE_SECONDS (0 turns the cache off,
-    the default with DEBUG on); catalogue changes show on the next request.
-
-    When a page has expired or the catalogue changed, the first request renders
-    it again; requests arriving meanwhile get the previous copy (for the few
-    milliseconds of a render) rather than all rendering it at once, which on a
-    busy page would stall every worker together.
-
-    Goes after CsrfViewMiddleware, so the visitor's CSRF cookie is known.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        timeout = getattr(settings, "PAGE_CACHE_SECONDS", 0)
-        if not timeout or request.method != "GET":
-            return self.get_response(request)
-        if not request_is_shareable(request):
-            return _marked(self.get_response(request), "bypass")
-        # The page is stored with the catalogue version it was rendered at, under
-        # a key without it, so one round trip fetches both.
-        key = _page_key(request)
-        stored, version = _stored_and_version(key)
-        if stored is not None:
-            fresh = stored.get("fresh_until", 0) > time.time()
-            if fresh and stored["version"] == version:
-                return _marked(_rebuild(request, stored), "hit")
-        # Stale: one request renders the page again while the others keep
-        # getting the previous copy, instead of all rendering it at once.
-        if not _refresh_claimed(key, stored):
-            return _marked(_rebuild(request, stored), "hit")
-        try:
-            response = self.get_response(request)
-            session = getattr(request, "session", None)
-            if _response_is_shareable(response) and not (session and session.modified):
-                # Shared only with visitors without personal cookies: a proxy
-                # must not hand this copy to one who has them.
-                patch_vary_headers(response, ("Cookie",))
-                frozen = _freeze(request, response)
-                frozen.update(version=version, fresh_until=time.time() + timeout)
-                cache.set(key, frozen, timeout + STALE_GRACE_SECONDS)
-        finally:
-            _refresh_released(key, stored)
-        return _marked(response, "miss")
-
-
-def _marked(response, outcome: str):
-    # Lets a load test (or an operator with curl) measure the hit rate.
-    response[PAGE_CACHE_HEADER] = outcome
-    return response
-
-
-def _page_key(request) -> str:
-    path = f"{request.get_host()}{request.get_full_path()}"
-    return ":".join(
-        [
-            "page",
-            timezone.localdate().isoformat(),
-            get_language() or "",
-            sales_context_get(request=request).pricing_key,
-            hashlib.blake2b(path.encode(), digest_size=16).hexdigest(),
-        ]
-    )
-
-
-def _freeze(request, response) -> dict:
-    charset = response.charset
-    return {
-        "content": _without_csrf_tokens(request, response.content.decode(charset)),
-        "charset": charset,
-        "headers": {
-            name: value
-            for name, value in response.headers.items()
-            if name.lower() in ("content-type", "content-language", "vary")
-        },
-        "cookies": [
-            (morsel.key, morsel.value, dict(morsel))
-            for morsel in response.cookies.values()
-            if morsel.key in _shareable_cookies()
-        ],
-    }
-
-
-def _rebuild(request, stored: dict) -> HttpResponse:
-    content = stored["content"]
-    if CSRF_PLACEHOLDER in content:
-        content = content.replace(CSRF_PLACEHOLDER, get_token(request))
-    response = HttpResponse(content.encode(stored["charset"]))
-    for name, value in stored["headers"].items():
-        response[name] = value
-    for key, value, attributes in stored["cookies"]:
-        response.set_cookie(
-            key,
-            value,
-            max_age=attributes.get("max-age") or None,
-            path=attributes.get("path") or "/",
-            secure=bool(attributes.get("secure")),
-            httponly=bool(attributes.get("httponly")),
-            samesite=attributes.get("samesite") or None,
-        )
-    return response

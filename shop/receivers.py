@@ -1,50 +1,155 @@
-"""Signal receivers of the shop project: cached pages follow catalogue changes."""
+"""Signal receivers of the shop project: cached pages follow catalogue changes.
+
+A change to one product (its fields, stock, photos, certifications, wholesale
+price) moves that product's version: only what shows it is thrown away. A
+change to what the catalogue is made of (products created or deleted, category
+members, categories, cooperatives, stores, CMS pages, price tiers) moves the
+structure version: everything is.
+"""
+
+from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
-from shop.cache import catalogue_version_bump
+from shop.cache import catalogue_version_bump, product_versions_bump, products_shown
 from shop.partner.signals import stock_allocated
 
-# Models whose changes show on catalogue and CMS pages.
-CATALOGUE_MODELS = [
-    ("catalogue", "Product"),
+STRUCTURE_MODELS = [
     ("catalogue", "Category"),
     ("catalogue", "ProductCategory"),
-    ("catalogue", "ProductImage"),
     ("catalogue", "Cooperative"),
-    ("catalogue", "Certification"),
     ("partner", "Partner"),
-    ("partner", "StockRecord"),
     ("partner", "OpeningPeriod"),
-    # Wholesale prices show on product pages and cards for buyers.
-    ("wholesale", "PriceTier"),
-    ("wholesale", "PriceListItem"),
+]
+# Models of one product, and how to get its id (and its parent's).
+PRODUCT_MODELS = [
+    ("catalogue", "ProductImage", "product_id"),
+    ("partner", "StockRecord", "product_id"),
+    ("wholesale", "PriceTier", "product_id"),
+    ("wholesale", "PriceListItem", "product_id"),
 ]
 
 
-def catalogue_changed(sender, **kwargs):
-    if kwargs.get("action", "post_").startswith("pre_"):
-        return
+def _after_commit(bump, **kwargs):
     # After commit: bumping earlier would let a concurrent request cache the
     # old rows under the new version.
-    transaction.on_commit(catalogue_version_bump)
+    transaction.on_commit(partial(bump, **kwargs))
+
+
+def structure_changed(sender, **kwargs):
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return
+    _after_commit(catalogue_version_bump)
+
+
+def _products_changed(product_ids):
+    """Bump these products and their parents (a variant shows on its parent)."""
+    from oscar.core.loading import get_model
+
+    ids = set(product_ids)
+    parents = get_model("catalogue", "Product").objects.filter(
+        pk__in=ids, parent__isnull=False
+    )
+    ids.update(parents.values_list("parent_id", flat=True))
+    _after_commit(product_versions_bump, product_ids=ids)
+
+
+def product_saved(sender, instance, created=False, **kwargs):
+    if kwargs.get("raw"):
+        return
+    if created:
+        # A new product enters listings and counts.
+        _after_commit(catalogue_version_bump)
+    else:
+        _products_changed([instance.pk])
+
+
+def product_deleted(sender, instance, **kwargs):
+    _after_commit(catalogue_version_bump)
+
+
+def product_part_changed(sender, instance, field, **kwargs):
+    if not kwargs.get("raw"):
+        _products_changed([getattr(instance, field)])
+
+
+def certification_changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return
+    if instance.pk is None:
+        return
+    _products_changed(instance.products.values_list("pk", flat=True))
+
+
+def certification_products_changed(sender, instance, action, pk_set, reverse, **kwargs):
+    if action.startswith("pre_"):
+        return
+    if reverse:
+        # From the product's side: instance is the product.
+        _products_changed([instance.pk])
+    elif action == "post_clear":
+        structure_changed(sender)
+    else:
+        _products_changed(pk_set or ())
+
+
+def stock_sold(sender, stockrecords, **kwargs):
+    _products_changed(record.product_id for record in stockrecords)
+
+
+def product_loaded(sender, instance, **kwargs):
+    # A product instance on a page or in a cached result is a product it
+    # shows. Read from __dict__: a deferred field must not cost a query.
+    fields = instance.__dict__
+    products_shown(fields.get("id"), fields.get("parent_id"))
+
+
+def stockrecord_loaded(sender, instance, **kwargs):
+    products_shown(instance.__dict__.get("product_id"))
 
 
 def connect():
     from django.apps import apps
+    from oscar.apps.catalogue.signals import product_viewed
     from wagtail.signals import page_published, page_unpublished
 
-    for app_label, model_name in CATALOGUE_MODELS:
+    from shop.page_cache import product_view_noted
+
+    for app_label, model_name in STRUCTURE_MODELS:
         model = apps.get_model(app_label, model_name)
         uid = f"catalogue-version-{app_label}.{model_name}"
-        post_save.connect(catalogue_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(catalogue_changed, sender=model, dispatch_uid=uid)
-    stock_allocated.connect(catalogue_changed, dispatch_uid="catalogue-version-stock")
-    m2m_changed.connect(
-        catalogue_changed,
-        sender=apps.get_model("catalogue", "Certification").products.through,
-        dispatch_uid="catalogue-version-certification-products",
+        post_save.connect(structure_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(structure_changed, sender=model, dispatch_uid=uid)
+    product = apps.get_model("catalogue", "Product")
+    post_save.connect(product_saved, sender=product, dispatch_uid="product-version")
+    post_delete.connect(product_deleted, sender=product, dispatch_uid="product-version")
+    post_init.connect(product_loaded, sender=product, dispatch_uid="product-shown")
+    for app_label, model_name, field in PRODUCT_MODELS:
+        model = apps.get_model(app_label, model_name)
+        uid = f"product-version-{app_label}.{model_name}"
+        receiver = partial(product_part_changed, field=field)
+        post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+    post_init.connect(
+        stockrecord_loaded,
+        sender=apps.get_model("partner", "StockRecord"),
+        dispatch_uid="stockrecord-shown",
     )
-    page_published.connect(catalogue_changed, dispatch_uid="catalogue-version-pub")
-    page_unpublished.connect(catalogue_changed, dispatch_uid="catalogue-version-unpub")
+    certification = apps.get_model("catalogue", "Certification")
+    post_save.connect(
+        certification_changed, sender=certification, dispatch_uid="certification"
+    )
+    # Deleting a certification clears its products first (m2m post_clear).
+    post_delete.connect(
+        structure_changed, sender=certification, dispatch_uid="certification"
+    )
+    m2m_changed.connect(
+        certification_products_changed,
+        sender=certification.products.through,
+        dispatch_uid="certification-products",
+    )
+    stock_allocated.connect(stock_sold, dispatch_uid="product-version-stock")
+    page_published.connect(structure_changed, dispatch_uid="catalogue-version-pub")
+    page_unpublished.connect(structure_changed, dispatch_uid="catalogue-version-unpub")
+    product_viewed.connect(product_view_noted, dispatch_uid="page-cache-viewed")

@@ -135,11 +135,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # Before the page cache, so pages it serves are protected too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "shop.cache.PrivatePagesMiddleware",
-    "shop.cache.AnonymousPageCacheMiddleware",
+    "shop.page_cache.PrivatePagesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
+    # After everything that tells who the visitor is and what they have: it
+    # serves shared pages with the visitor's own parts put back.
+    "shop.page_cache.SharedPageCacheMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -209,6 +211,9 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
 # is logged) instead of failing every request; it is used again once it answers.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Sessions read from the cache (written through to the database): a shopper's
+# cached page costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Cached catalogue data and anonymous pages (shop/cache.py) live this long at most.
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)
 # Whole pages for visitors without personal cookies (shop/cache.py); off while

@@ -3,14 +3,12 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 
 from catalog.models import Product
 from search.selectors import ranked_product_ids_get
-from shop.cache import catalogue_cache_key
+from shop.cache import catalogue_cached
 from shop.instore.models import CounterSale
 from shop.partner.models import StockRecord
 from shop.partner.strategy import Selector
@@ -66,15 +64,14 @@ def counter_lookup(*, store, text: str, limit: int = LOOKUP_LIMIT) -> Lookup:
     text = " ".join(text.split())[:100]
     if not text:
         return Lookup(text=text, hits=[])
-    key = catalogue_cache_key(
-        "counter-lookup", text.casefold(), limit, sales_context=in_store(store)
+    return catalogue_cached(
+        "counter-lookup",
+        text.casefold(),
+        limit,
+        compute=lambda: _lookup(store, text, limit),
+        sales_context=in_store(store),
+        keep=lambda found: not found.degraded,
     )
-    found = cache.get(key)
-    if found is None:
-        found = _lookup(store, text, limit)
-        if not found.degraded:
-            cache.set(key, found, settings.CATALOGUE_CACHE_SECONDS)
-    return found
 
 
 def _lookup(store, text: str, limit: int) -> Lookup:

@@ -9,6 +9,7 @@ shelf comes first, then the warehouses (for a delivery).
 from django.utils.functional import SimpleLazyObject
 from oscar.apps.partner.strategy import NoTax, StockRequired, Structured
 
+from shop.cache import products_shown
 from shop.partner.models import Partner, StockRecord
 from shop.sales.context import Channel, SalesContext
 from shop.sales.selectors import sales_context_get
@@ -91,6 +92,12 @@ class WarehouseStockRecord:
 
     def select_stockrecord(self, product):
         return self.warehouse_stockrecord(product)
+
+    def fetch_for_product(self, product, stockrecord=None):
+        # Whatever shows a price or a stock level shows this product: a
+        # cached page or fragment must follow its changes (shop.cache).
+        products_shown(product.pk, product.parent_id)
+        return super().fetch_for_product(product, stockrecord)
 
 
 class OnlineWarehouses(WarehouseStockRecord, StockRequired, NoTax, Structured):

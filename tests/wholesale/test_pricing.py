@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from shop.cache import catalogue_version
+from shop.cache import product_version
 from shop.wholesale.models import PriceListItem, PriceTier
 from shop.wholesale.pricing import (
     offers_get,
@@ -191,11 +191,11 @@ def test_equal_prices_and_a_gap_below_the_first_tier_are_only_warned():
     )
 
 
-def test_replacing_tiers_moves_the_catalogue_version_after_commit(
+def test_replacing_tiers_moves_the_products_version_after_commit(
     argan, office, committed
 ):
     """Cached pages showing the old tiers stop being served."""
-    before = catalogue_version()
+    before = product_version(argan.pk)
     committed(
         lambda: price_tiers_replace(
             product=argan, tiers=[(1, D("155")), (20, D("135"))], by=office
@@ -204,7 +204,7 @@ def test_replacing_tiers_moves_the_catalogue_version_after_commit(
     assert list(
         PriceTier.objects.filter(product=argan).values_list("min_packs", "unit_price")
     ) == [(1, D("155.00")), (20, D("135.00"))]
-    assert catalogue_version() != before
+    assert product_version(argan.pk) != before
 
 
 def test_a_refused_tier_list_leaves_the_old_one(argan, office):
@@ -216,14 +216,14 @@ def test_a_refused_tier_list_leaves_the_old_one(argan, office):
 def test_a_negotiated_price_is_added_changed_and_removed(
     argan, chain, office, committed
 ):
-    """Each change moves the catalogue version; removing twice tells it was gone."""
-    before = catalogue_version()
+    """Each change moves the product's version; removing twice tells it was gone."""
+    before = product_version(argan.pk)
     committed(
         lambda: price_list_item_set(
             company=chain, product=argan, unit_price=D("120"), by=office
         )
     )
-    assert catalogue_version() != before
+    assert product_version(argan.pk) != before
     _item, created = price_list_item_set(
         company=chain, product=argan, unit_price=D("118.50"), by=office
     )

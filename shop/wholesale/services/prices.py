@@ -8,6 +8,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from oscar.templatetags.currency_filters import currency
 
-from shop.cache import catalogue_version_bump
+from shop.cache import product_versions_bump
 from shop.wholesale.models import PriceListItem, PriceTier
 from shop.wholesale.pricing import TIERS_CURRENCY, Tier
 
@@ -122,7 +123,7 @@ def price_tiers_replace(
             PriceTier(product=product, min_packs=t.min_packs, unit_price=t.unit_price)
             for t in checked.tiers
         )
-        transaction.on_commit(catalogue_version_bump)
+        transaction.on_commit(partial(product_versions_bump, product_ids=[product.pk]))
     logger.info(
         "Volume prices of product %s set by user %s: %s",
         product.pk,
@@ -143,7 +144,7 @@ def price_list_item_set(
         item, created = PriceListItem.objects.update_or_create(
             company=company, product=product, defaults={"unit_price": unit_price}
         )
-        transaction.on_commit(catalogue_version_bump)
+        transaction.on_commit(partial(product_versions_bump, product_ids=[product.pk]))
     logger.info(
         "Negotiated price of product %s for company %s set to %s %s by user %s",
         product.pk,
@@ -162,7 +163,9 @@ def price_list_item_remove(*, company, product, by) -> bool:
             company=company, product=product
         ).delete()
         if deleted:
-            transaction.on_commit(catalogue_version_bump)
+            transaction.on_commit(
+                partial(product_versions_bump, product_ids=[product.pk])
+            )
     if deleted:
         logger.info(
             "Negotiated price of product %s for company %s removed by user %s",

@@ -6,10 +6,8 @@ catalogue version, so a company's negotiated prices never reach another.
 """
 
 from django import template
-from django.conf import settings
-from django.core.cache import cache
 
-from shop.cache import catalogue_cache_key, catalogue_cached
+from shop.cache import catalogue_cached, catalogue_cached_per_product, products_shown
 from shop.sales.context import Channel
 from shop.sales.selectors import sales_context_get
 from shop.wholesale.pricing import Offer, offers_for_ids_get, wholesale_offer_get
@@ -41,6 +39,7 @@ def _offer(context, product) -> Offer | None:
         return None
 
     def compute():
+        products_shown(product_id)
         if hasattr(product, "wholesale_pack_size"):
             return wholesale_offer_get(product=product, company=company)
         return offers_for_ids_get(product_ids=[product_id], company=company).get(
@@ -75,19 +74,16 @@ def wholesale_offers_warm(context, rows) -> str:
     if company is None:
         return ""
     products = [row[0] if isinstance(row, tuple) else row for row in rows]
-    keys = {
-        product.pk: catalogue_cache_key(
-            "wholesale-offer", product.pk, sales_context=sales_context
-        )
-        for product in products
-        if not getattr(product, "is_parent", False)
-    }
-    known = cache.get_many(list(keys.values()))
-    missing = [pk for pk, key in keys.items() if key not in known]
-    if missing:
-        offers = offers_for_ids_get(product_ids=missing, company=company)
-        cache.set_many(
-            {keys[pk]: offers.get(pk) for pk in missing},
-            settings.CATALOGUE_CACHE_SECONDS,
-        )
+    catalogue_cached_per_product(
+        "wholesale-offer",
+        [
+            product.pk
+            for product in products
+            if not getattr(product, "is_parent", False)
+        ],
+        compute=lambda missing: offers_for_ids_get(
+            product_ids=missing, company=company
+        ),
+        sales_context=sales_context,
+    )
     return ""
