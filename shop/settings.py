@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "shop.seo",
     "cms",
+    "shop.audit",
     # Last: its post_migrate receiver gives the role groups the permissions
     # every other app has just created.
     "shop.roles",

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
 
+from shop.audit.services import SYSTEM
 from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
 from shop.payments.services import (
@@ -190,6 +191,7 @@ def card_payment_capture(*, payment: CheckoutPayment) -> None:
                     kind=EventKind.CAPTURED,
                     amount=result.amount,
                     reference=result.reference,
+                    actor=SYSTEM,
                 )
                 return
             reason = _(

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 from oscar.views.decorators import permissions_required
 
+from shop.audit.models import Source
+from shop.audit.services import Actor
 from shop.payments import services
 from shop.payments.types import PaymentError
 
@@ -34,6 +36,7 @@ def order_payment_action(request, number, action):
     if action not in {*ACTIONS, "refund"}:
         raise Http404
     order = get_object_or_404(Order, number=number)
+    actor = Actor(request.user, Source.DASHBOARD)
     try:
         if action == "refund":
             try:
@@ -43,13 +46,13 @@ def order_payment_action(request, number, action):
             except InvalidOperation:
                 messages.error(request, _("Enter the amount to refund, e.g. 50.00."))
                 return _back(order)
-            services.order_refund(order=order, amount=amount)
+            services.order_refund(order=order, amount=amount, actor=actor)
             messages.success(
                 request, _("Refund of %(amount)s sent.") % {"amount": amount}
             )
         else:
             function, done = ACTIONS[action]
-            function(order=order)
+            function(order=order, actor=actor)
             messages.success(request, done)
     except services.PaymentActionRefused as refusal:
         messages.error(request, str(refusal))

@@ -8,6 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from shop.audit.models import Action
+from shop.audit.services import SYSTEM, Actor, audit_order_status, audit_record
 from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
 from shop.payments.types import PaymentStatus
@@ -38,6 +40,15 @@ class EventKind:
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
 
+
+# What the audit trail calls each movement (an authorisation is the
+# shopper's checkout, no action on the order).
+AUDIT_ACTIONS = {
+    EventKind.CAPTURED: Action.PAYMENT_CAPTURED,
+    EventKind.PAID: Action.PAYMENT_RECORDED,
+    EventKind.CANCELLED: Action.PAYMENT_CANCELLED,
+    EventKind.REFUNDED: Action.PAYMENT_REFUNDED,
+}
 
 EVENT_NAMES = {
     EventKind.AUTHORISED: _("Authorised"),
@@ -80,27 +91,51 @@ def payment_sources_open(*, order, currency: str, tenders) -> list:
 
 
 def payment_event_record(
-    *, order, kind: str, amount: Decimal, reference: str = "", source=None
+    *,
+    order,
+    kind: str,
+    amount: Decimal,
+    reference: str = "",
+    source=None,
+    actor: Actor | None = None,
 ):
     """Add a payment event to the order and move its source's counters with it.
 
     The source is the order's first unless told (an order paid in cash and by
-    card has one source each).
+    card has one source each). With an `actor`, the audit trail records the
+    movement; without, it is part of placing the order (the checkout's
+    authorisation, a counter sale's payment).
     """
     event_type, _created = PaymentEventType.objects.get_or_create(
         code=kind, defaults={"name": _stored_name(EVENT_NAMES[kind])}
     )
     if source is None:
         source = order.sources.first()
+    before, after = {}, {"amount": amount}
     if source is not None:
         if kind in (EventKind.CAPTURED, EventKind.PAID):
+            before["paid"] = source.amount_debited
             source.amount_debited += amount
+            after["paid"] = source.amount_debited
         elif kind == EventKind.REFUNDED:
+            before["refunded"] = source.amount_refunded
             source.amount_refunded += amount
+            after["refunded"] = source.amount_refunded
         source.save(update_fields=["amount_debited", "amount_refunded"])
-    return PaymentEvent.objects.create(
+    event = PaymentEvent.objects.create(
         order=order, event_type=event_type, amount=amount, reference=reference
     )
+    if actor is not None and kind in AUDIT_ACTIONS:
+        audit_record(
+            action=AUDIT_ACTIONS[kind],
+            actor=actor,
+            obj=event,
+            order=order,
+            label=reference,
+            before=before,
+            after=after,
+        )
+    return event
 
 
 def payment_event_total(*, order, kind: str) -> Decimal:
@@ -121,7 +156,9 @@ def _checkout_payment(order) -> CheckoutPayment:
     return payment
 
 
-def order_mark_paid(*, order, reference: str = "", tender: str = "") -> None:
+def order_mark_paid(
+    *, order, reference: str = "", tender: str = "", actor: Actor = SYSTEM
+) -> None:
     """Record the cash collected for a cash-on-delivery or pay-at-pickup order.
 
     `reference` is what proves the payment when there is one (a card
@@ -148,6 +185,7 @@ def order_mark_paid(*, order, reference: str = "", tender: str = "") -> None:
             kind=EventKind.PAID,
             amount=result.amount,
             reference=reference or result.reference,
+            actor=actor,
         )
 
 
@@ -158,7 +196,7 @@ def _source_tender_set(order, tender: str, reference: str) -> None:
     order.sources.update(source_type=source_type, reference=reference)
 
 
-def order_refund(*, order, amount: Decimal) -> None:
+def order_refund(*, order, amount: Decimal, actor: Actor = SYSTEM) -> None:
     """Refund part or all of a captured card payment."""
     with transaction.atomic():
         order = type(order).objects.select_for_update().get(pk=order.pk)
@@ -176,10 +214,11 @@ def order_refund(*, order, amount: Decimal) -> None:
             kind=EventKind.REFUNDED,
             amount=amount,
             reference=payment.reference,
+            actor=actor,
         )
 
 
-def order_cancel(*, order) -> None:
+def order_cancel(*, order, actor: Actor = SYSTEM) -> None:
     """Cancel an order: release its stock and give the card money back."""
     with transaction.atomic():
         order = type(order).objects.select_for_update().get(pk=order.pk)
@@ -187,13 +226,15 @@ def order_cancel(*, order) -> None:
             raise PaymentActionRefused(_("This order is already cancelled."))
         payment = _checkout_payment(order)
         if payment.method == CheckoutPayment.Method.CARD:
-            _card_money_return(order, payment)
+            _card_money_return(order, payment, actor)
         else:
             gateway_for(payment.method).cancel(payment.reference)
         for line in order.lines.select_related("stockrecord"):
             if line.stockrecord:
                 line.stockrecord.cancel_allocation(line.quantity)
+        status = order.status
         order.set_status(CANCELLED)
+        audit_order_status(order=order, before=status, actor=actor)
         CheckoutPayment.objects.filter(pk=payment.pk).update(
             status=CheckoutPayment.Status.CANCELLED
         )
@@ -206,7 +247,7 @@ def _card_refundable(order) -> Decimal:
     ) - payment_event_total(order=order, kind=EventKind.REFUNDED)
 
 
-def _card_money_return(order, payment: CheckoutPayment) -> None:
+def _card_money_return(order, payment: CheckoutPayment, actor: Actor) -> None:
     gateway = gateway_for(payment.method)
     intent = gateway.retrieve(payment.reference)
     if intent.status == PaymentStatus.AUTHORIZED:
@@ -216,6 +257,7 @@ def _card_money_return(order, payment: CheckoutPayment) -> None:
             kind=EventKind.CANCELLED,
             amount=intent.amount,
             reference=payment.reference,
+            actor=actor,
         )
         return
     outstanding = _card_refundable(order)
@@ -226,4 +268,5 @@ def _card_money_return(order, payment: CheckoutPayment) -> None:
             kind=EventKind.REFUNDED,
             amount=outstanding,
             reference=payment.reference,
+            actor=actor,
         )

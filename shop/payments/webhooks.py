@@ -9,6 +9,8 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from shop.audit.models import Source
+from shop.audit.services import Actor
 from shop.checkout import services as checkout_services
 from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment, StripeEvent
@@ -93,6 +95,7 @@ def _refunds_record(payment: CheckoutPayment, intent) -> None:
                 kind=EventKind.REFUNDED,
                 amount=intent.amount_refunded - recorded,
                 reference=intent.reference,
+                actor=Actor(source=Source.API),
             )
 
 

@@ -82,6 +82,8 @@ OFFICE_PERMISSIONS = (
     "auth.change_user",
     "auth.delete_user",  # Oscar asks it to delete a customer's product alert
     "wagtailadmin.access_admin",
+    # The order page's history; nobody may add, change or delete entries.
+    "audit.view_auditentry",
 )
 
 ROLES = (

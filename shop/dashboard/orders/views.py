@@ -10,22 +10,35 @@ refund behind it): the line dropdown no longer offers it.
 
 The list filters by channel and store, and the order page shows the origin
 (shop.sales.models.OrderOrigin).
+
+Every change staff make here (statuses, events, notes, the delivery address)
+is recorded in the audit trail (shop.audit) in the transaction that makes it;
+office staff read it in the page's History tab.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.apps.dashboard.orders import views
 from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
+from shop.audit.models import Action, Source
+from shop.audit.selectors import audit_entries_for_order, audit_trail_visible
+from shop.audit.services import Actor, audit_order_status, audit_record
 from shop.csv_export import csv_cell
 from shop.dashboard.orders.forms import OrderSearchForm
 from shop.payments.services import CANCELLED, PaymentActionRefused, order_cancel
 from shop.sales.models import OrderOrigin
 
 OrderNote = get_model("order", "OrderNote")
+
+
+def _actor(request) -> Actor:
+    return Actor(request.user, Source.DASHBOARD)
 
 
 def _may_cancel(user) -> bool:
@@ -39,7 +52,7 @@ def _cancel(request, order) -> None:
         raise PermissionDenied
     old_status = order.status
     try:
-        order_cancel(order=order)
+        order_cancel(order=order, actor=_actor(request))
     except PaymentActionRefused as refusal:
         messages.error(
             request,
@@ -132,7 +145,10 @@ class OrderListView(views.OrderListView):
         if "new_status" not in request.POST:
             messages.error(request, _("Choose the new status."))
             return
-        super().change_order_status(request, order)
+        with transaction.atomic():
+            status = order.status
+            super().change_order_status(request, order)
+            audit_order_status(order=order, before=status, actor=_actor(request))
 
 
 def _origin_of(order) -> OrderOrigin | None:
@@ -140,6 +156,21 @@ def _origin_of(order) -> OrderOrigin | None:
         return order.origin
     except OrderOrigin.DoesNotExist:
         return None
+
+
+def _event_audit(request, action, event, values: dict, line_quantities) -> None:
+    audit_record(
+        action=action,
+        actor=_actor(request),
+        obj=event,
+        order=event.order,
+        label=event.event_type.name,
+        after={
+            "event": event.event_type.name,
+            **values,
+            "lines": {line.title: quantity for line, quantity in line_quantities},
+        },
+    )
 
 
 class OrderDetailView(views.OrderDetailView):
@@ -151,6 +182,8 @@ class OrderDetailView(views.OrderDetailView):
             .first()
         )
         ctx["line_statuses"] = [s for s in ctx["line_statuses"] if s != CANCELLED]
+        if audit_trail_visible(user=self.request.user):
+            ctx["audit_entries"] = audit_entries_for_order(order=self.object)
         return ctx
 
     def get_order_status_form(self):
@@ -172,7 +205,11 @@ class OrderDetailView(views.OrderDetailView):
                 )
             _cancel(request, order)
             return self.reload_page()
-        return super().change_order_status(request, order)
+        with transaction.atomic():
+            status = order.status
+            response = super().change_order_status(request, order)
+            audit_order_status(order=order, before=status, actor=_actor(request))
+        return response
 
     def handle_line_action(self, request, order, action):
         for line_id in request.POST.getlist("selected_line"):
@@ -194,9 +231,128 @@ class OrderDetailView(views.OrderDetailView):
             )
         if not new_status:
             return self.reload_page(error=_("Choose the new status."))
-        return super().change_line_statuses(request, order, lines, quantities)
+        statuses = {line.pk: line.status for line in lines}
+        with transaction.atomic():
+            response = super().change_line_statuses(request, order, lines, quantities)
+            for line in lines:
+                if line.status != statuses[line.pk]:
+                    audit_record(
+                        action=Action.LINE_STATUS,
+                        actor=_actor(request),
+                        obj=line,
+                        order=order,
+                        label=line.title,
+                        before={"status": statuses[line.pk]},
+                        after={"status": line.status},
+                    )
+        return response
 
     def create_shipping_event(self, request, order, lines, quantities):
         if not request.POST.get("shipping_event_type"):
             return self.reload_page(error=_("Choose the shipping event type."))
-        return super().create_shipping_event(request, order, lines, quantities)
+        events = order.shipping_events
+        with transaction.atomic():
+            last = events.aggregate(last=Max("pk"))["last"] or 0
+            response = super().create_shipping_event(request, order, lines, quantities)
+            for event in events.filter(pk__gt=last).select_related("event_type"):
+                _event_audit(
+                    request,
+                    Action.SHIPPING_EVENT,
+                    event,
+                    {"reference": event.notes},
+                    zip(lines, quantities, strict=True),
+                )
+        return response
+
+    def _create_payment_event(
+        self, request, order, amount, lines=None, quantities=None
+    ):
+        # Oscar's free-form payment event, for the whole order or some lines.
+        events = order.payment_events
+        with transaction.atomic():
+            last = events.aggregate(last=Max("pk"))["last"] or 0
+            response = super()._create_payment_event(
+                request, order, amount, lines, quantities
+            )
+            for event in events.filter(pk__gt=last).select_related("event_type"):
+                _event_audit(
+                    request,
+                    Action.PAYMENT_EVENT,
+                    event,
+                    {"amount": event.amount},
+                    zip(lines or (), quantities or (), strict=True),
+                )
+        return response
+
+    def save_note(self, request, order):
+        form = self.get_order_note_form()
+        editing = form.instance.pk is not None
+        # Read before validation writes the posted text onto the note.
+        before = {"message": form.instance.message} if editing else {}
+        if not form.is_valid():
+            ctx = self.get_context_data(note_form=form, active_tab="notes")
+            return self.render_to_response(ctx)
+        with transaction.atomic():
+            note = form.save()
+            audit_record(
+                action=Action.NOTE_EDITED if editing else Action.NOTE_ADDED,
+                actor=_actor(request),
+                obj=note,
+                order=order,
+                label=f"#{note.pk}",
+                before=before,
+                after={"message": note.message},
+            )
+        messages.success(request, _("Note saved"))
+        return self.reload_page(fragment="notes")
+
+    def delete_note(self, request, order):
+        # Only the notes the page offers to delete: a staff member's own, for
+        # five minutes (Oscar deleted any, the record of a status change too).
+        note_id = request.POST.get("note_id", "")
+        note = order.notes.filter(pk=note_id).first() if note_id.isdigit() else None
+        if note is None or not note.is_editable():
+            messages.error(request, _("Note cannot be deleted"))
+            return self.reload_page()
+        with transaction.atomic():
+            audit_record(
+                action=Action.NOTE_DELETED,
+                actor=_actor(request),
+                obj=note,
+                order=order,
+                label=f"#{note.pk}",
+                before={"message": note.message},
+            )
+            note.delete()
+        messages.info(request, _("Note deleted"))
+        return self.reload_page()
+
+
+class ShippingAddressUpdateView(views.ShippingAddressUpdateView):
+    def form_valid(self, form):
+        fields = list(form.fields)
+        before = _address_values(type(self.object).objects.get(pk=self.object.pk))
+        with transaction.atomic():
+            response = super().form_valid(form)
+            after = _address_values(self.object)
+            changed = [name for name in fields if before[name] != after[name]]
+            if changed:
+                audit_record(
+                    action=Action.SHIPPING_ADDRESS,
+                    actor=_actor(self.request),
+                    obj=self.object,
+                    order=self.object.order,
+                    label=str(self.object.order.number),
+                    before={name: before[name] for name in changed},
+                    after={name: after[name] for name in changed},
+                )
+        return response
+
+
+def _address_values(address) -> dict[str, str]:
+    """The address as text: a country by its code, a phone number as dialled."""
+    values = {}
+    for field in address._meta.concrete_fields:
+        value = getattr(address, field.attname)
+        values[field.name] = "" if value is None else str(value)
+    return values

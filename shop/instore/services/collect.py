@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from oscar.core.loading import get_model
 
+from shop.audit.models import Source
+from shop.audit.services import Actor, audit_order_status
 from shop.instore.models import CashMovement
 from shop.instore.services.drawer import cash_movement_record, drawer_session_current
 from shop.instore.store_selectors import (
@@ -135,7 +137,9 @@ def collect_ready(*, order, store, by) -> bool:
                 _("Order %(number)s cannot be made ready from its status.")
                 % {"number": order.number}
             )
+        status = order.status
         order.set_status(READY)
+        audit_order_status(order=order, before=status, actor=Actor(by, Source.COUNTER))
         _note(
             order,
             by,
@@ -213,9 +217,11 @@ def collect_handover(*, order, store, payment: PickupPayment | None, by) -> Hand
                 _("Order %(number)s is already paid: hand it over without payment.")
                 % {"number": order.number}
             )
+        status = order.status
         if order.status in TO_PREPARE:
             order.set_status(READY)
         order.set_status(COMPLETE)
+        audit_order_status(order=order, before=status, actor=Actor(by, Source.COUNTER))
         _shelf_release(order)
         _note(order, by, _handover_note(order, store, cash, reference))
         return Handover(order=order, cash_taken=cash, card_reference=reference)
@@ -252,7 +258,12 @@ def _pickup_payment_take(order, store, payment: PickupPayment | None, by):
         if session is None:
             raise CollectRefused(_("Open the cash drawer before taking cash."))
     try:
-        order_mark_paid(order=order, reference=reference, tender=payment.method)
+        order_mark_paid(
+            order=order,
+            reference=reference,
+            tender=payment.method,
+            actor=Actor(by, Source.COUNTER),
+        )
     except PaymentActionRefused as refusal:
         raise CollectRefused(str(refusal)) from refusal
     if session is None:

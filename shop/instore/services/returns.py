@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
+from shop.audit.models import Action, Source
+from shop.audit.services import Actor, audit_record
 from shop.instore.access import PROCESS_RETURN, counter_permission_check
 from shop.instore.models import (
     CashMovement,
@@ -351,6 +353,21 @@ def return_place(
         if quote.amount:
             _money_give_back(counter_return=counter_return, quote=quote, by=by)
         _order_note_add(counter_return=counter_return, quote=quote, by=by)
+        audit_record(
+            action=Action.COUNTER_RETURN,
+            actor=Actor(by, Source.COUNTER),
+            obj=counter_return,
+            order=order,
+            label=counter_return.receipt_number,
+            after={
+                "receipt": counter_return.receipt_number,
+                "lines": {
+                    item.returnable.line.title: item.quantity for item in quote.lines
+                },
+                "amount": counter_return.amount,
+                "refund_method": counter_return.refund_method,
+            },
+        )
         transaction.on_commit(
             lambda: return_receipt_send(counter_return_id=counter_return.pk)
         )
@@ -430,6 +447,7 @@ def _money_give_back(*, counter_return: CounterReturn, quote: ReturnQuote, by):
         amount=counter_return.amount,
         reference=counter_return.card_reference or counter_return.receipt_number,
         source=source,
+        actor=Actor(by, Source.COUNTER),
     )
     for item in quote.lines:
         event.line_quantities.create(line=item.returnable.line, quantity=item.quantity)

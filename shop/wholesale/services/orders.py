@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_class, get_model
 from oscar.templatetags.currency_filters import currency as currency_format
 
+from shop.audit.models import Source
+from shop.audit.services import Actor, audit_order_status
 from shop.payments.gateways import gateway_for
 from shop.payments.models import CheckoutPayment
 from shop.payments.services import (
@@ -408,16 +410,19 @@ def wholesale_order_paid(*, order, by, reference: str = ""):
     """
     if not by.is_staff:
         raise OrderRefused(_("Only office staff record payments."))
+    # Office staff record it from the dashboard's order or request page.
+    actor = Actor(by, Source.DASHBOARD)
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if not _is_wholesale(order):
             raise OrderRefused(_("This is not a wholesale order."))
         try:
-            order_mark_paid(order=order, reference=reference.strip()[:128])
+            order_mark_paid(order=order, reference=reference.strip()[:128], actor=actor)
         except PaymentActionRefused as refusal:
             raise OrderRefused(str(refusal)) from refusal
         if order.status == AWAITING_PAYMENT:
             order.set_status(BEING_PROCESSED)
+            audit_order_status(order=order, before=AWAITING_PAYMENT, actor=actor)
         OrderNote.objects.create(
             order=order,
             user=by,

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
+from shop.audit.models import Action, Source
+from shop.audit.services import Actor, audit_record
 from shop.partner.strategy import strategy_for
 from shop.sales.context import wholesale
 from shop.wholesale.models import (
@@ -220,8 +222,51 @@ def quote_send(
             )
             for line, packs, price in quoted
         )
+        _quote_audit(quote=quote, quoted=quoted, by=by)
     transaction.on_commit(lambda: quote_sent_send(quote=quote), robust=True)
     return quote
+
+
+def _quote_terms(lines, delivery_price, total) -> dict:
+    return {
+        "unit_prices": {str(product_id): price for product_id, price in lines},
+        "delivery_price": delivery_price,
+        "total": total,
+    }
+
+
+def _quote_audit(*, quote: Quote, quoted, by) -> None:
+    """Record the prices a version sets, beside the last version's."""
+    last = (
+        quote.request.quotes.filter(version__lt=quote.version)
+        .order_by("-version")
+        .prefetch_related("lines")
+        .first()
+    )
+    before = (
+        _quote_terms(
+            [(line.product_id, line.unit_price) for line in last.lines.all()],
+            last.delivery_price,
+            last.total,
+        )
+        if last
+        else {}
+    )
+    audit_record(
+        action=Action.QUOTE_SENT,
+        actor=Actor(by, Source.DASHBOARD),
+        obj=quote,
+        label=f"{quote.request.number} v{quote.version}",
+        before=before,
+        after=_quote_terms(
+            [
+                (line.product_id, Decimal(price).quantize(CENT))
+                for line, _packs, price in quoted
+            ],
+            quote.delivery_price,
+            quote.total,
+        ),
+    )
 
 
 def _quote_problems(
