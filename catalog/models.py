@@ -242,5 +242,12 @@ class Product(AbstractProduct):
         product = self.parent if self.is_child else self
         return product.certifications.valid_today()
 
+    def is_review_permitted(self, user):
+        """Oscar's "Write a review" links show to customers who bought it only."""
+        # Imported here: the selector reads order lines, loaded after this app.
+        from catalog.reviews.selectors import review_refusal_get
+
+        return review_refusal_get(product=self, user=user) is None
+
 
 from oscar.apps.catalogue.models import *  # noqa: E402, F403

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
+from oscar.test.factories import create_basket, create_order
 
 from tests.factories import ProductFactory
 
@@ -37,6 +38,10 @@ def test_anonymous_visitors_cannot_post_a_review(client):
 
 def test_a_review_waits_for_office_staff_before_it_shows(client, customer, office):
     product = ProductFactory()
+    # Reviews come from customers who bought it (tests/catalog/test_reviews.py).
+    basket = create_basket(empty=True)
+    basket.add_product(product)
+    create_order(basket=basket, user=customer)
     client.force_login(customer)
 
     client.post(add_review_url(product), REVIEW)
