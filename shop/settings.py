@@ -4,6 +4,7 @@ Every variable is optional locally; production (DJANGO_DEBUG=false) requires
 DJANGO_SECRET_KEY. See README.md, "Configuration".
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -94,6 +95,8 @@ INSTALLED_APPS = [
     # Wagtail; its search app is labelled "wagtailsearch", no clash with Oscar
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    # Sign-in failures counted per account and address (shop/security/login_lockout.py).
+    "axes",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -155,6 +158,9 @@ TEMPLATES = [
     "django_otp.middleware.OTPMiddleware",
     "shop.twofactor.middleware.StaffTwoFactorMiddleware",
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "shop.security.throttling.RateLimitMiddleware",
+    # Last, as axes asks: turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -224,7 +230,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 ANALYTICS_FLUSH_SECONDS = env.int("ANALYTICS_FLUSH_SECONDS", default=5)
 
 AUTHENTICATION_BACKENDS = [
-    "oscar.apps.customer.auth_backends.EmailBackend",
+    # First: refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "shop.security.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -238,6 +246,42 @@ LOGIN_REDIRECT_URL = reverse_lazy("after-login")
 # Internationalisation: French by default, Arabic (right-to-left) and English.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("ar", _("Arabic")), ("en", _("English"))]
+# Sign-in lockout (django-axes, shop/security/login_lockout.py): failures within
+# the cool-off, per account from one address and per address.
+AXES_HANDLER = "shop.security.login_lockout.LoginAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+# Tries during a lockout do not prolong it: the shopper who keeps trying their
+# right password gets in when the cool-off ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The handler forgets an account's failures when it signs in (not axes' reset,
+# which clears the address's counter too).
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_CALLABLE = "shop.security.login_lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "shop.security.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "shop.security.login_lockout.lockout_response"
+# No row per successful sign-in: a growing log of shoppers' addresses nobody reads.
+AXES_DISABLE_ACCESS_LOG = True
+# No banner in the output of every manage.py command.
+AXES_VERBOSE = False
+# Reverse proxies of ours in front of gunicorn, each appending to
+# X-Forwarded-For; 0 (the default) reads the address of the connection only.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# A cache that cannot count lets forms through rather than refusing every one
+# while Redis is down; sign-in lockout counts in the database.
+RATELIMIT_FAIL_OPEN = True
+# Submissions of a form allowed per address, and per account, email or order
+# (shop/security/throttling.py); "10/h" is 10 an hour, "20/10m" 20 in 10 minutes.
+RATE_LIMITS = {
+    "password-reset": ("10/h", "3/h"),
+    "registration": ("10/h", "3/h"),
+    "stock-alert": ("20/h", "5/h"),
+    "review": ("10/h", "5/h"),
+    "voucher": ("20/10m", "10/10m"),
+    "order-status": ("20/h", "5/h"),
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -3,9 +3,14 @@
 import os
 
 from shop.settings import *  # noqa: F403
-from shop.settings import DATABASES, VAR_DIR
+from shop.settings import AUTHENTICATION_BACKENDS, DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Axes stays on; only the test client's login(), which passes no request, skips it.
+AUTHENTICATION_BACKENDS = [
+    "tests.auth_backends.AxesBackendForTestClient",
+    *AUTHENTICATION_BACKENDS[1:],
+]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

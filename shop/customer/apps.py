@@ -1,9 +1,12 @@
-"""Overrides oscar.apps.customer.apps: views that change state answer POST only.
+"""Overrides oscar.apps.customer.apps: views that change state answer POST only,
+and registration confirms the address by email.
 
-Only views are swapped (see shop/customer/views.py); models, URLs and every
-other customer view stay Oscar's, so this is not a fork of the customer app.
+Only views are swapped and the registration links added (see
+shop/customer/views.py); models, Oscar's URLs and every other customer view
+stay Oscar's, so this is not a fork of the customer app.
 """
 
+from django.urls import path
 from oscar.apps.customer import apps
 
 
@@ -18,3 +21,22 @@ class CustomerConfig(apps.CustomerConfig):
         self.wishlists_add_product_view = views.WishListAddProductView
         self.order_line_view = views.OrderLineView
         self.notification_update_view = views.NotificationUpdateView
+        self.login_view = views.AccountAuthView
+        self.register_view = views.AccountRegistrationView
+
+    def get_urls(self):
+        from shop.customer import views
+
+        return [
+            *super().get_urls(),
+            path(
+                "register/sent/",
+                views.RegistrationSentView.as_view(),
+                name="register-sent",
+            ),
+            path(
+                "register/confirm/<str:uidb64>/<str:token>/",
+                views.RegistrationConfirmView.as_view(),
+                name="register-confirm",
+            ),
+        ]

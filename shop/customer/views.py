@@ -1,5 +1,6 @@
-"""Oscar's customer views that changed state on GET, made POST-only, and
-customer pages that answered 500 to a bad id.
+"""Oscar's customer views that changed state on GET, made POST-only, customer
+pages that answered 500 to a bad id, and registration that does not tell
+whether an email has an account (shop/customer/services.py).
 
 A GET from an e-mail or a bookmark (log out, cancel an alert) shows what a
 POST would do, with its button; a GET no page of ours sends (setting a default
@@ -8,6 +9,7 @@ address, adding to a wish list) is refused with 405.
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +20,8 @@ from oscar.apps.customer import views as customer_views
 from oscar.apps.customer.wishlists import views as wishlist_views
 from oscar.core.loading import get_model
 
+from shop.customer import services
+from shop.customer.forms import RegistrationConfirmForm, RegistrationForm
 from shop.redirects import safe_next_url
 
 Order = get_model("order", "Order")
@@ -113,3 +117,77 @@ class NotificationUpdateView(notification_views.UpdateView):
         if not all(pk.isdigit() for pk in request.POST.getlist(name)):
             return []
         return super().get_selected_ids(request)
+
+
+def _registration_start(request, form):
+    services.registration_request(
+        email=form.cleaned_data["email"],
+        password=form.cleaned_data["password1"],
+        next_url=form.cleaned_data["redirect_url"],
+    )
+    request.session["registration_email"] = form.cleaned_data["email"]
+    return redirect("customer:register-sent")
+
+
+class AccountRegistrationView(customer_views.AccountRegistrationView):
+    form_class = RegistrationForm
+
+    def form_valid(self, form):
+        return _registration_start(self.request, form)
+
+
+class AccountAuthView(customer_views.AccountAuthView):
+    """The sign-in page's registration form, as on the registration page."""
+
+    registration_form_class = RegistrationForm
+
+    def validate_registration_form(self):
+        form = self.get_registration_form(bind_data=True)
+        if form.is_valid():
+            return _registration_start(self.request, form)
+        return self.render_to_response(self.get_context_data(registration_form=form))
+
+
+class RegistrationSentView(generic.TemplateView):
+    """ "Check your inbox", whether the address had an account or not."""
+
+    template_name = "oscar/customer/registration_sent.html"
+
+    def get_context_data(self, **kwargs):
+        email = self.request.session.get("registration_email", "")
+        return super().get_context_data(email=email, **kwargs)
+
+
+class RegistrationConfirmView(generic.FormView):
+    """The emailed link: the password chosen again opens the account."""
+
+    template_name = "oscar/customer/registration_confirm.html"
+    form_class = RegistrationConfirmForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pending = services.registration_pending_get(
+            uidb64=kwargs["uidb64"], token=kwargs["token"]
+        )
+        if self.pending is None:
+            return self.render_to_response({"expired": True})
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.pending}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email=self.pending.email, **kwargs)
+
+    def form_valid(self, form):
+        services.registration_confirm(user=self.pending, request=self.request)
+        auth_login(
+            self.request,
+            self.pending,
+            backend="shop.security.auth_backends.EmailBackend",
+        )
+        messages.success(self.request, _("Your account is open. Welcome!"))
+        return redirect(
+            safe_next_url(
+                self.request, self.request.GET.get("next"), settings.LOGIN_REDIRECT_URL
+            )
+        )

@@ -1,6 +1,10 @@
 """A `next` parameter sends a visitor back into the shop, never to another site."""
 
+import re
+from urllib.parse import urlencode
+
 import pytest
+from django.core import mail
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -75,16 +79,24 @@ def test_signing_in_never_leaves_the_site(target):
 
 
 @pytest.mark.parametrize("target", HOSTILE)
-def test_registering_never_leaves_the_site(target):
-    """A registration link carrying `next` to another site stays here."""
-    response = Client().post(
-        f"{reverse('customer:register')}?next={target}",
-        {
-            "email": "nouveau@example.ma",
-            "password1": "argane-2026-miel",
-            "password2": "argane-2026-miel",
-            "redirect_url": target,
-        },
+def test_registering_never_leaves_the_site(target, django_capture_on_commit_callbacks):
+    """A registration link carrying `next` to another site stays here, and so
+    does the emailed link that opens the account, even with its `next` changed."""
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"{reverse('customer:register')}?next={target}",
+            {
+                "email": "nouveau@example.ma",
+                "password1": "argane-2026-miel",
+                "password2": "argane-2026-miel",
+                "redirect_url": target,
+            },
+        )
+    link = re.search(r"https?://[^/\s]+(/[^?\s]+)", mail.outbox[-1].body).group(1)
+
+    response = client.post(
+        f"{link}?{urlencode({'next': target})}", {"password": "argane-2026-miel"}
     )
 
     assert response.status_code == 302

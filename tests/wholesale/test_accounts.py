@@ -2,9 +2,11 @@
 admin, buyers removed, delivery addresses, and the office's company page."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,11 +207,11 @@ def test_the_admin_withdraws_an_invitation(client, buyer, invited, english):
 
 
 def test_a_colleague_registers_with_the_invited_address_and_joins(
-    client, invited, chain, english
+    client, invited, chain, english, django_capture_on_commit_callbacks
 ):
     """From the email's link: not signed in, they read who invites them and
-    register with that address (the link keeps them on the invitation), then
-    join the company as a buyer."""
+    register with that address (the registration email's link keeps them on
+    the invitation), then join the company as a buyer."""
     url = reverse("wholesale:invitation", args=[invited.token])
     page = client.get(url).content.decode()
     assert "invites karim.tazi@marjane.ma to buy for Marjane Terroir" in page
@@ -217,16 +219,20 @@ def test_a_colleague_registers_with_the_invited_address_and_joins(
     assert register in page
     assert f"next={url}" in page
 
-    registered = client.post(
-        reverse("customer:register"),
-        {
-            "email": "karim.tazi@marjane.ma",
-            "password1": "terroir-grossiste-2026",
-            "password2": "terroir-grossiste-2026",
-            "redirect_url": url,
-        },
-    )
-    assert registered["Location"] == url
+    with django_capture_on_commit_callbacks(execute=True):
+        registered = client.post(
+            reverse("customer:register"),
+            {
+                "email": "karim.tazi@marjane.ma",
+                "password1": "terroir-grossiste-2026",
+                "password2": "terroir-grossiste-2026",
+                "redirect_url": url,
+            },
+        )
+    assert registered["Location"] == reverse("customer:register-sent")
+    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
+    opened = client.post(link, {"password": "terroir-grossiste-2026"})
+    assert opened["Location"] == url
     page = client.get(url).content.decode()
     assert "Join Marjane Terroir" in page
 
