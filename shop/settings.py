@@ -92,11 +92,11 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tables2",
     "sorl.thumbnail",  # Oscar's default thumbnailer for product images
+    # Sign-in failures counted per account and address (shop/security/login_lockout.py).
+    "axes",
     # Wagtail; its search app is labelled "wagtailsearch", no clash with Oscar
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
-    # Sign-in failures counted per account and address (shop/security/login_lockout.py).
-    "axes",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -113,15 +113,15 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    # Office staff's second factor: an authenticator app's codes (shop/twofactor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Our apps
     "shop",
     "shop.sales",
     "shop.instore",
     "shop.wholesale",
     "shop.payments",
-    # Office staff's second factor: an authenticator app's codes (shop/twofactor).
-    "django_otp",
-    "django_otp.plugins.otp_totp",
     "shop.seo",
     "cms",
     "shop.audit",
@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shop.page_cache.PrivatePagesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shop.twofactor.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     # After everything that tells who the visitor is and what they have: it
@@ -148,6 +150,9 @@ MIDDLEWARE = [
     "shop.page_cache.SharedPageCacheMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "shop.security.throttling.RateLimitMiddleware",
+    # Last, as axes asks: turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -155,12 +160,7 @@ WSGI_APPLICATION = "shop.wsgi.application"
 
 TEMPLATES = [
     {
-    "django_otp.middleware.OTPMiddleware",
-    "shop.twofactor.middleware.StaffTwoFactorMiddleware",
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "shop.security.throttling.RateLimitMiddleware",
-    # Last, as axes asks: turns a locked-out sign-in into its answer.
-    "axes.middleware.AxesMiddleware",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -235,17 +235,6 @@ AUTHENTICATION_BACKENDS = [
     "shop.security.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
-LOGIN_URL = "customer:login"
-# A role's own start page, in the language the visitor signed in with.
-LOGIN_REDIRECT_URL = reverse_lazy("after-login")
-
-# Internationalisation: French by default, Arabic (right-to-left) and English.
-LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("French")), ("ar", _("Arabic")), ("en", _("English"))]
 # Sign-in lockout (django-axes, shop/security/login_lockout.py): failures within
 # the cool-off, per account from one address and per address.
 AXES_HANDLER = "shop.security.login_lockout.LoginAttemptHandler"
@@ -282,6 +271,17 @@ RATE_LIMITS = {
     "voucher": ("20/10m", "10/10m"),
     "order-status": ("20/h", "5/h"),
 }
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "customer:login"
+# A role's own start page, in the language the visitor signed in with.
+LOGIN_REDIRECT_URL = reverse_lazy("after-login")
+
+# Internationalisation: French by default, Arabic (right-to-left) and English.
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
@@ -385,6 +385,13 @@ INSTORE_STAFF_DISCOUNT_CAP = Decimal(
 INSTORE_MANAGER_DISCOUNT_CAP = Decimal(
     env.str("INSTORE_MANAGER_DISCOUNT_CAP", default="50")
 )
+# Office staff (the dashboard, the Wagtail and Django admins) enter a code from
+# an authenticator app after their password (shop/twofactor); in the demo only
+# those who set one up, so the documented logins work without a phone.
+STAFF_OTP_REQUIRED = not DEBUG
+OTP_TOTP_ISSUER = "Terroir du Maroc"
+# The Django admin lists devices without their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 TASKS = {
     "default": {
@@ -478,13 +485,6 @@ OSCAR_DASHBOARD_NAVIGATION.append(
                 "url_name": f"dashboard:wholesale-{name}",
                 "access_fn": _wholesale_menu_access,
             }
-# Office staff (the dashboard, the Wagtail and Django admins) enter a code from
-# an authenticator app after their password (shop/twofactor); in the demo only
-# those who set one up, so the documented logins work without a phone.
-STAFF_OTP_REQUIRED = not DEBUG
-OTP_TOTP_ISSUER = "Terroir du Maroc"
-# The Django admin lists devices without their secret keys.
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
             for name, label in (
                 ("applications", _("Applications")),
                 ("companies", _("Companies")),
