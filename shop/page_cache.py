@@ -37,7 +37,7 @@ from django.contrib.messages.storage import default_storage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -257,6 +257,7 @@ def _freeze(request, target, response) -> dict:
     return {
         "content": content,
         "personal": bool(_PERSONAL.search(content)),
+        "for_everyone": any(f"<!--personal:{name}" in content for name in EVERYONE),
         "charset": charset,
         "headers": {
             name: value
@@ -293,8 +294,8 @@ def _nonce_used(request) -> str | None:
 
 def _served(request, stored: dict, anonymous: bool, *, hit: bool) -> HttpResponse:
     content = stored["content"]
-    if not anonymous and stored["personal"]:
-        content = _with_personal_parts(request, content, stored)
+    if stored.get("for_everyone") or (not anonymous and stored["personal"]):
+        content = _with_personal_parts(request, content, stored, anonymous)
     if CSRF_PLACEHOLDER in content:
         content = content.replace(CSRF_PLACEHOLDER, get_token(request))
     if NONCE_PLACEHOLDER in content:
@@ -326,6 +327,9 @@ class Part:
     shows: Callable = lambda request: True
     context: Callable | None = None
     varies_on: str | None = "visitor"
+    # Follows the request, not the visitor (the page they came from): put
+    # back for visitors without cookies too, from the request alone.
+    for_everyone: bool = False
 
 
 def _has_messages(request) -> bool:
@@ -359,7 +363,11 @@ PARTS = {
         varies_on="cookie:OSCAR_RECENTLY_VIEWED_COOKIE_NAME",
     ),
     "oscar/catalogue/partials/wishlist_buttons.html": Part(shows=_signed_in),
+    "oscar/catalogue/partials/back_button.html": Part(
+        varies_on=None, for_everyone=True
+    ),
 }
+EVERYONE = [name for name, part in PARTS.items() if part.for_everyone]
 DEFAULT_PART = Part()
 VISITOR_VERSION_KEY = "visitor:{}"
 
@@ -405,14 +413,19 @@ def _part_key(
     )
 
 
-def _with_personal_parts(request, content: str, stored: dict) -> str:
+def _with_personal_parts(request, content: str, stored: dict, anonymous: bool) -> str:
     """Put the visitor's own parts in place of everyone's, rendering only those
-    the cache does not hold for them (one cache round trip for all)."""
+    the cache does not hold for them (one cache round trip for all). Visitors
+    without cookies get only the parts that follow the request itself."""
     matches = [
         (match, PARTS.get(match["spec"].partition("|")[0], DEFAULT_PART))
         for match in _PERSONAL.finditer(content)
     ]
-    matches = [(match, part) for match, part in matches if part.shows(request)]
+    matches = [
+        (match, part)
+        for match, part in matches
+        if (part.for_everyone or not anonymous) and part.shows(request)
+    ]
     if not matches:
         return content
     visitor_version = cache.get(VISITOR_VERSION_KEY.format(_visitor(request)), 0)
@@ -443,7 +456,11 @@ def _personal_part(request, spec: str, part: Part, stored: dict) -> str:
         context[name] = _argument(name, value)
     if part.context is not None:
         context.update(part.context(request, stored))
-    html = render_to_string(template, context, request)
+    if part.for_everyone:
+        # From the request alone: no context processor has anything for it.
+        html = get_template(template).render(context)
+    else:
+        html = render_to_string(template, context, request)
     return personal_marked(template, arguments, html)
 
 

@@ -308,3 +308,19 @@ def test_a_cached_fragment_follows_its_product(rf, saffron, committed):
 
     set_price(committed, saffron, "99.50")
     assert render("99.50") == "99.50"
+
+
+def test_the_back_link_follows_each_visitors_own_referrer(saffron):
+    """The page is shared, the way back is not: only the visitor who came from
+    a search gets the link to it, and it is their search."""
+    searched = {"HTTP_REFERER": "http://testserver/en/shop/search/?q=safran+bio"}
+    Client().get(saffron.get_absolute_url(), **searched)
+
+    searcher = Client().get(saffron.get_absolute_url(), **searched)
+    direct = Client().get(saffron.get_absolute_url())
+
+    assert searcher["X-Page-Cache"] == direct["X-Page-Cache"] == "hit"
+    assert "Back to search results" in words(searcher)
+    assert "q=safran+bio" in searcher.content.decode()
+    assert "Back to search results" not in words(direct)
+    assert "safran+bio" not in direct.content.decode()
