@@ -16,10 +16,24 @@ pytestmark = pytest.mark.django_db
 DEGRADED = "Search is running in a simplified mode right now"
 
 
+class PrivateEngine:
+    """A search engine of this test's own, stopped and started again on one port."""
+
+    def __init__(self, data_dir):
+        self.engine = local_engine.start(data_dir)
+        self.url = self.engine.url
+
+    def stop(self):
+        self.engine.stop()
+
+    def start(self):
+        port = int(self.url.rsplit(":", 1)[1])
+        self.engine = local_engine.start(self.engine.data_dir, port=port)
+
+
 @pytest.fixture
 def private_engine(tmp_path, settings):
-    """A search engine of this test's own, which it may stop and start again."""
-    engine = local_engine.start(tmp_path / "search")
+    engine = PrivateEngine(tmp_path / "search")
     settings.ELASTICSEARCH_URL = engine.url
     try:
         yield engine
@@ -45,7 +59,6 @@ def test_shoppers_search_and_order_while_the_engine_is_down(private_engine):
     page = search("argane")
     assert card in page
     assert DEGRADED not in page
-    port = int(private_engine.url.rsplit(":", 1)[1])
 
     private_engine.stop()
 
@@ -62,7 +75,7 @@ def test_shoppers_search_and_order_while_the_engine_is_down(private_engine):
     response = shopper.place()
     assert "thank-you" in response.redirect_chain[-1][0]
 
-    local_engine.start(private_engine.data_dir, port=port)
+    private_engine.start()
 
     page = search("argan")
     assert DEGRADED not in page
