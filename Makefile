@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/terroir
 
-.PHONY: install run test test-sqlite test-postgres lint format check chromium axe lock messages bench bench-search lighthouse wrk clean
+.PHONY: install run test test-sqlite test-postgres lint format check chromium axe lock messages bench bench-search lighthouse loadtest wrk clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -73,6 +73,13 @@ lighthouse: install chromium
 ## BENCH_SEARCH_DOCS / BENCH_SEARCH_QUERIES shrink it for a quick run.
 bench-search: install
 	$(PY) -m tests.bench.search_bench
+
+## 50 shoppers for 5 minutes (browse, search, basket, cash on delivery, card and
+## 3-D Secure via localstripe) against gunicorn + PostgreSQL + Redis, then
+## check_orders_consistency: tests/bench/loadtest.py. LOADTEST_SECONDS=60
+## LOADTEST_USERS=20 for a quick run; exits 1 on any error or inconsistency.
+loadtest: install
+	$(PY) -m tests.bench.loadtest
 
 wrk:
 	@command -v wrk >/dev/null || { \
