@@ -2,6 +2,7 @@
 shoppers read what happened, nothing is placed or charged twice, and card
 checkouts work again once it is back."""
 
+import runpy
 import time
 
 import pytest
@@ -120,3 +121,14 @@ def test_stripe_gone_when_the_shopper_returns_from_the_bank(
     response = shopper_at_preview.return_from_bank(payment.reference)
     assert "thank-you" in response.redirect_chain[-1][0]
     assert_one_captured_order()
+
+
+def test_a_hanging_stripe_gives_up_before_gunicorn_kills_the_worker(settings):
+    """Every attempt of a call, with the library's waits between them, ends
+    within gunicorn's worker timeout: the shopper reads the message instead of
+    a dropped connection."""
+    gunicorn = runpy.run_path(str(settings.BASE_DIR / "shop" / "gunicorn.conf.py"))
+    retries = settings.STRIPE_MAX_NETWORK_RETRIES
+    # stripe-python waits 0.5 s, then twice as long each time, at most 5 s.
+    waits = sum(min(0.5 * 2**attempt, 5) for attempt in range(retries))
+    assert (retries + 1) * settings.STRIPE_TIMEOUT_SECONDS + waits < gunicorn["timeout"]
