@@ -1,10 +1,48 @@
 """Admin choosers that let editors pick catalogue products and cooperatives."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
+from shop.db import is_row_id
 
-class ProductChooserViewSet(ChooserViewSet):
+
+class ChosenView(chooser_views.ChosenView):
+    def get_object(self, pk):
+        # The URL takes any text: one that is no id is no object (the lookup
+        # raised, a 500).
+        if not is_row_id(self.model_class, str(pk)):
+            raise self.model_class.DoesNotExist
+        return super().get_object(pk)
+
+
+class ChosenMultipleView(chooser_views.ChosenMultipleView):
+    def get_objects(self, pks):
+        return super().get_objects(
+            [pk for pk in pks if is_row_id(self.model_class, pk)]
+        )
+
+
+class CreateView(chooser_views.CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        # These choosers create nothing (no creation form), but Wagtail mounts
+        # the URL anyway: a POST to it was a 500.
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CatalogueChooserViewSet(ChooserViewSet):
+    """A chooser answering 404 to an id that can name no row, and to the
+    creation URL of a chooser without a creation form."""
+
+    chosen_view_class = ChosenView
+    chosen_multiple_view_class = ChosenMultipleView
+    create_view_class = CreateView
+
+
+class ProductChooserViewSet(CatalogueChooserViewSet):
     model = "catalogue.Product"
     icon = "tag"
     choose_one_text = _("Choose a product")
@@ -19,7 +57,7 @@ class ProductChooserViewSet(ChooserViewSet):
         return Product.objects.exclude(structure=Product.CHILD).order_by("title")
 
 
-class CooperativeChooserViewSet(ChooserViewSet):
+class CooperativeChooserViewSet(CatalogueChooserViewSet):
     model = "catalogue.Cooperative"
     icon = "group"
     choose_one_text = _("Choose a cooperative")

@@ -5,6 +5,7 @@ class ShopConfig(AppConfig):
     name = "shop"
 
     def ready(self):
-        from shop import receivers
+        from shop import lookups, receivers
 
+        lookups.register()
         receivers.connect()

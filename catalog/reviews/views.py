@@ -32,10 +32,12 @@ class CreateProductReview(views.CreateProductReview):
 
 
 def _approved_review_or_404(kwargs):
+    # `product__pk`, not `product_id`: an id beyond the database's integers is
+    # then no review (404); the foreign key lookup raised (a 500).
     return get_object_or_404(
         ProductReview.objects.approved(),
         pk=kwargs["pk"],
-        product_id=kwargs["product_pk"],
+        product__pk=kwargs["product_pk"],
     )
 
 
@@ -48,3 +50,13 @@ class AddVoteView(views.AddVoteView):
     def post(self, request, *args, **kwargs):
         _approved_review_or_404(self.kwargs)
         return super().post(request, *args, **kwargs)
+
+
+class ProductReviewList(views.ProductReviewList):
+    def get_queryset(self):
+        # Oscar filters reviews by the URL's product id as is: one beyond the
+        # database's integers was a 500. The product page answers 404 first.
+        get_object_or_404(
+            self.product_model, pk=self.kwargs["product_pk"], is_public=True
+        )
+        return super().get_queryset()

@@ -79,7 +79,7 @@ class ShippingAddressView(views.ShippingAddressView):
         address_id = request.POST["address_id"]
         address = (
             self.get_available_addresses().filter(pk=address_id).first()
-            if address_id.isdigit()
+            if address_id.isascii() and address_id.isdigit()
             else None
         )
         if address is None or request.POST["action"] != "ship_to":

@@ -19,6 +19,8 @@ class CustomerConfig(apps.CustomerConfig):
         self.alert_cancel_view = views.ProductAlertCancelView
         self.address_change_status_view = views.AddressChangeStatusView
         self.wishlists_add_product_view = views.WishListAddProductView
+        self.wishlists_create_view = views.WishListCreateView
+        self.wishlists_remove_product_view = views.WishListRemoveProductView
         self.order_line_view = views.OrderLineView
         self.notification_update_view = views.NotificationUpdateView
         self.login_view = views.AccountAuthView

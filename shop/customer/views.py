@@ -25,6 +25,7 @@ from shop.customer.forms import RegistrationConfirmForm, RegistrationForm
 from shop.redirects import safe_next_url
 
 Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
 ProductAlert = get_model("customer", "ProductAlert")
 
 
@@ -92,6 +93,28 @@ class WishListAddProductView(wishlist_views.WishListAddProduct):
         return super().dispatch(request, *args, **kwargs)
 
 
+class WishListCreateView(wishlist_views.WishListCreateView):
+    def dispatch(self, request, *args, **kwargs):
+        # For a product that is gone Oscar redirects to "wishlists-create",
+        # a name without its namespace (a 500): the plain form instead.
+        if (
+            "product_pk" in kwargs
+            and not Product.objects.filter(pk=kwargs["product_pk"]).exists()
+        ):
+            messages.error(request, _("The requested product no longer exists"))
+            return redirect("customer:wishlists-create")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class WishListRemoveProductView(wishlist_views.WishListRemoveProduct):
+    def get_object(self, queryset=None):
+        # Oscar looks the line up by `product_id`: an id beyond the database's
+        # integers raised (a 500) instead of finding no product.
+        if "product_pk" in self.kwargs:
+            get_object_or_404(Product, pk=self.kwargs["product_pk"])
+        return super().get_object(queryset)
+
+
 class OrderLineView(customer_views.OrderLineView):
     """One line of the customer's own order, with its buy-again button."""
 
@@ -114,7 +137,8 @@ class NotificationUpdateView(notification_views.UpdateView):
     def get_selected_ids(self, request):
         # A posted id that is no number selects nothing (Oscar's query raised).
         name = f"selected_{self.get_checkbox_object_name()}"
-        if not all(pk.isdigit() for pk in request.POST.getlist(name)):
+        # isascii(): "²" passes isdigit() but not int().
+        if not all(pk.isascii() and pk.isdigit() for pk in request.POST.getlist(name)):
             return []
         return super().get_selected_ids(request)
 

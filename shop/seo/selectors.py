@@ -156,7 +156,8 @@ def _fallback_description(page, product) -> str:
 
 def _page_number(request) -> str:
     number = request.GET.get("page", "")
-    return number if number.isdigit() and int(number) > 1 else ""
+    # isascii(): "²" passes isdigit() but not int().
+    return number if number.isascii() and number.isdigit() and int(number) > 1 else ""
 
 
 def _canonical_path(request) -> str:

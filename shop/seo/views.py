@@ -63,7 +63,7 @@ def sitemap_section(request, section: str):
     if section not in SECTIONS:
         raise Http404("No such sitemap section.")
     page = request.GET.get("p", "1")
-    if not page.isdigit():
+    if not (page.isascii() and page.isdigit()):
         raise Http404("No such sitemap page.")
 
     def render():

@@ -9,11 +9,12 @@ notice.
 
 from django.contrib import messages
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import Http404
 from django.utils.translation import gettext
 from oscar.apps.dashboard.catalogue import views
 
 from search.selectors import ranked_product_ids_get
+from shop.dashboard.mixins import NumericPkMixin
+from shop.db import is_row_id
 
 
 class ProductListView(views.ProductListView):
@@ -76,34 +77,54 @@ class StockAlertListView(views.StockAlertListView):
         return queryset
 
 
-class _NumericPkMixin:
-    """A non-numeric id in the URL is a page that does not exist.
-
-    Oscar routes these ids as `<str:pk>` for its related-field popups; the
-    database lookup then failed with a 500.
-    """
-
-    def dispatch(self, request, *args, **kwargs):
-        if not str(kwargs.get("pk", "")).isdigit():
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-
 class AttributeOptionGroupUpdateView(
-    _NumericPkMixin, views.AttributeOptionGroupUpdateView
+    NumericPkMixin, views.AttributeOptionGroupUpdateView
 ):
     pass
 
 
 class AttributeOptionGroupDeleteView(
-    _NumericPkMixin, views.AttributeOptionGroupDeleteView
+    NumericPkMixin, views.AttributeOptionGroupDeleteView
 ):
     pass
 
 
-class OptionUpdateView(_NumericPkMixin, views.OptionUpdateView):
+class OptionUpdateView(NumericPkMixin, views.OptionUpdateView):
     pass
 
 
-class OptionDeleteView(_NumericPkMixin, views.OptionDeleteView):
+class OptionDeleteView(NumericPkMixin, views.OptionDeleteView):
     pass
+
+
+class CategoryUpdateView(views.CategoryUpdateView):
+    def form_invalid(self, form):
+        # Validation wrote the posted values onto the category; its "View on
+        # site" link needs the saved slug (an emptied one was a 500).
+        self.object.refresh_from_db()
+        return super().form_invalid(form)
+
+
+def _lookup_number(value, default: int) -> int:
+    """A page or page size from the lookup's query: from 1 to 10,000."""
+    if not (value and value.isascii() and value.isdigit()):
+        return default
+    return min(max(int(value), 1), 10_000)
+
+
+class ProductLookupView(views.ProductLookupView):
+    """The product picker's JSON: Oscar read `page` and `page_limit` with int()
+    (text, zero or a negative number was a 500) and `initial` as ids as is."""
+
+    def get_args(self):
+        query = self.request.GET
+        return (
+            query.get("initial"),
+            query.get("q"),
+            _lookup_number(query.get("page"), 1),
+            _lookup_number(query.get("page_limit"), 20),
+        )
+
+    def initial_filter(self, qs, value):
+        ids = [pk for pk in value.split(",") if is_row_id(self.model, pk)]
+        return qs.filter(pk__in=ids)

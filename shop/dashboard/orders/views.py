@@ -213,7 +213,9 @@ class OrderDetailView(views.OrderDetailView):
 
     def handle_line_action(self, request, order, action):
         for line_id in request.POST.getlist("selected_line"):
-            if not request.POST.get(f"selected_line_qty_{line_id}", "").isdigit():
+            quantity = request.POST.get(f"selected_line_qty_{line_id}", "")
+            # isascii(): "²" passes isdigit() but not int().
+            if not (quantity.isascii() and quantity.isdigit()):
                 return self.reload_page(
                     error=_("Enter the quantity of each selected line.")
                 )
@@ -310,7 +312,11 @@ class OrderDetailView(views.OrderDetailView):
         # Only the notes the page offers to delete: a staff member's own, for
         # five minutes (Oscar deleted any, the record of a status change too).
         note_id = request.POST.get("note_id", "")
-        note = order.notes.filter(pk=note_id).first() if note_id.isdigit() else None
+        note = (
+            order.notes.filter(pk=note_id).first()
+            if note_id.isascii() and note_id.isdigit()
+            else None
+        )
         if note is None or not note.is_editable():
             messages.error(request, _("Note cannot be deleted"))
             return self.reload_page()

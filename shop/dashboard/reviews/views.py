@@ -15,7 +15,8 @@ from oscar.apps.dashboard.reviews import views
 class ReviewListView(views.ReviewListView):
     def get_selected_ids(self, request):
         posted = request.POST.getlist(f"selected_{self.get_checkbox_object_name()}")
-        if not all(value.isdigit() for value in posted):
+        # isascii(): "²" passes isdigit() but not int().
+        if not all(value.isascii() and value.isdigit() for value in posted):
             return []
         return super().get_selected_ids(request)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from catalog.models import Product
+from shop.db import is_row_id
 from shop.instore import forms, selectors
 from shop.instore.models import CounterSale
 from shop.instore.receipts import receipt_context_get
@@ -320,7 +321,7 @@ class SaleCustomerView(SaleActionView):
                 is_staff=False,
             )
             .first()
-            if (self.request.POST.get("customer") or "").isdigit()
+            if is_row_id(get_user_model(), self.request.POST.get("customer") or "")
             else None
         )
         if customer is None:

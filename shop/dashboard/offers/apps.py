@@ -1,0 +1,5 @@
+import oscar.apps.dashboard.offers.apps as apps
+
+
+class OffersDashboardConfig(apps.OffersDashboardConfig):
+    name = "shop.dashboard.offers"
