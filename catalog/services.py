@@ -29,6 +29,7 @@ from catalog.models import (
     ProductAttribute,
     ProductClass,
 )
+from catalog.sanitising import html_sanitise, rich_text_columns
 from shop.partner.models import OpeningPeriod, Partner, StockRecord
 
 CURRENCY = "MAD"
@@ -91,7 +92,11 @@ class OpeningHours:
 def _assign(instance: models.Model, values: Mapping[str, object]) -> bool:
     """Set the given values (None means "keep") and tell whether any changed."""
     changed = False
+    rich_text = rich_text_columns(type(instance))
     for field, value in values.items():
+        if value is not None and field in rich_text:
+            # Compared as it will be stored: re-importing a file changes nothing.
+            value = html_sanitise(value)
         if value is not None and getattr(instance, field) != value:
             setattr(instance, field, value)
             changed = True

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, resolve, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Form widgets' own templates, found through TEMPLATES (FORM_RENDERER).
+    "django.forms",
     # Oscar, with our forks in place of the stock apps
     "oscar.config.Shop",
     "shop.analytics.apps.AnalyticsConfig",
@@ -113,6 +116,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    # Content-Security-Policy (its system checks; shop/security/csp.py).
+    "csp",
     # Office staff's second factor: an authenticator app's codes (shop/twofactor).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -132,6 +137,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so the pages it serves get them too.
+    "shop.security.csp.ContentSecurityPolicyMiddleware",
+    "shop.security.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -181,6 +189,9 @@ TEMPLATES = [
         },
     }
 ]
+# Widgets render through TEMPLATES, so templates/ overrides Oscar's widget
+# templates too (its photo widget's inline handlers, refused by the CSP).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
@@ -370,6 +381,28 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 # and a clear message, within gunicorn's 30 s worker timeout.
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+
+# Content-Security-Policy, enforced (django-csp; shop/security/csp.py adds
+# Stripe.js's origin and the Wagtail admin's looser script policy). Scripts
+# come from this site or carry the request's nonce: staff HTML cannot run.
+# Styles allow 'unsafe-inline': templates, Oscar's dashboard widgets and
+# Stripe.js write style attributes (a nonce in style-src would forbid them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        # data: for the SVG icons in CSS and the dashboard's photo previews.
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Checkout: cash on delivery is capped; its optional fee is shown before confirming.
 COD_MAX_AMOUNT = Decimal(env.str("COD_MAX_AMOUNT", default="3000.00"))

@@ -1,0 +1,1 @@
+"""Protections of the shop against hostile visitors, spanning its apps."""
