@@ -5,10 +5,9 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import timezone
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from catalog.models import Certification, Product
 from catalog.selectors import translated
@@ -27,9 +26,9 @@ from search.queries import (
 )
 from search.services import category_path_chain, indexable_products
 from shop.cache import (
-    catalogue_cache_key,
     catalogue_cached,
     catalogue_cached_or_previous,
+    catalogue_cached_per_product,
     products_shown,
 )
 from shop.sales.context import SalesContext
@@ -61,13 +60,13 @@ _FOLDED_LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ى": "ي", "ة": "ه",
 @dataclass
 class Listing:
     results: SearchResults
-    products: list[Product] = field(default_factory=list)
+    cards: list = field(default_factory=list)  # cms.selectors.ProductCard
 
     @property
-    def rows(self) -> list[tuple[Product, Hit]]:
-        """Pair each product with its hit (highlight), in result order."""
+    def rows(self) -> list[tuple]:
+        """Pair each product's card with its hit (highlight), in result order."""
         hits = {hit.product_id: hit for hit in self.results.hits}
-        return [(product, hits[product.pk]) for product in self.products]
+        return [(card, hits[card.id]) for card in self.cards]
 
 
 def product_cards_list(*, product_ids: list[int]) -> list[Product]:
@@ -177,8 +176,35 @@ def product_listing_get(*, query: ProductQuery, sales_context: SalesContext) -> 
         logger.exception("Search engine unavailable; listing from the database")
         results = product_search_fallback(query=query)
     return Listing(
-        results=results, products=product_cards_list(product_ids=results.product_ids)
+        results=results,
+        cards=listing_cards_get(
+            product_ids=results.product_ids, sales_context=sales_context
+        ),
     )
+
+
+def listing_cards_get(*, product_ids: list[int], sales_context: SalesContext) -> list:
+    """Return the cards of these products, in order, priced for the context.
+
+    Each card is kept until its product changes: a listing loads and prices
+    only the products whose card the cache lacks (none, most of the time).
+    """
+    from cms.selectors import product_card_build
+
+    strategy = get_class("partner.strategy", "Selector")().strategy(
+        context=sales_context
+    )
+
+    def build(missing):
+        return {
+            product.pk: product_card_build(product=product, strategy=strategy)
+            for product in product_cards_list(product_ids=missing)
+        }
+
+    cards = catalogue_cached_per_product(
+        "listing-card", product_ids, compute=build, sales_context=sales_context
+    )
+    return [cards[pk] for pk in product_ids if cards.get(pk) is not None]
 
 
 def ranked_product_ids_get(*, text: str, limit: int = 100) -> list[int] | None:
@@ -303,23 +329,30 @@ def autocomplete_get(*, text: str, size: int = 6) -> Autocomplete:
     """Return suggestions for a prefix: products from the engine, cooperatives and
     categories from the database; never raise.
 
-    Answers are cached per prefix under the catalogue version, which moves after
-    every catalogue change and again once the index has caught up with it
-    (search.services), so a renamed or removed product leaves the suggestions
-    with the next keystroke. Answers without products (engine down) are not kept.
+    Answers are cached per prefix until a product they name changes (its save,
+    and again once the index has caught up with it: search.services) or what
+    the catalogue is made of does, so a renamed or removed product leaves the
+    suggestions with the next keystroke; a product that starts to match a
+    prefix shows within AUTOCOMPLETE_CACHE_SECONDS. Answers without products
+    (engine down) are not kept.
     """
+
+    def compute() -> Autocomplete:
+        names = name_suggestions_list(text=text, size=size)
+        try:
+            products = product_suggestions(text=text, size=size)
+        except engine.SearchUnavailable:
+            return Autocomplete(names, degraded=True)
+        products_shown(*(suggestion.id for suggestion in products))
+        return Autocomplete(products + names)
+
     # Suggestions name products, never their prices: one answer for every buyer.
-    key = catalogue_cache_key(
-        "autocomplete", " ".join(text.split()).casefold(), size, sales_context=None
+    return catalogue_cached(
+        "autocomplete",
+        " ".join(text.split()).casefold(),
+        size,
+        compute=compute,
+        sales_context=None,
+        timeout=AUTOCOMPLETE_CACHE_SECONDS,
+        keep=lambda answer: not answer.degraded,
     )
-    suggestions = cache.get(key)
-    if suggestions is not None:
-        return Autocomplete(suggestions)
-    names = name_suggestions_list(text=text, size=size)
-    try:
-        products = product_suggestions(text=text, size=size)
-    except engine.SearchUnavailable:
-        return Autocomplete(names, degraded=True)
-    suggestions = products + names
-    cache.set(key, suggestions, AUTOCOMPLETE_CACHE_SECONDS)
-    return Autocomplete(suggestions)

@@ -68,15 +68,35 @@ _MISSING = object()
 _shown: contextvars.ContextVar[set | None] = contextvars.ContextVar(
     "catalogue_products_shown", default=None
 )
+_kept_version: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "catalogue_version_kept", default=None
+)
 
 
 def catalogue_version() -> int:
-    """Return the current structure version (one cache read)."""
+    """Return the current structure version (one cache read, or none within
+    `catalogue_version_kept()`)."""
+    kept = _kept_version.get()
+    if kept is not None and kept:
+        return kept[0]
     version = cache.get(VERSION_KEY)
     if version is None:
         _seed_version()
         version = cache.get(VERSION_KEY)
+    if kept is not None:
+        kept.append(version)
     return version
+
+
+@contextlib.contextmanager
+def catalogue_version_kept():
+    """Read the structure version once for everything inside (a page's
+    fragments and data), not once per entry: a page renders at one version."""
+    token = _kept_version.set([])
+    try:
+        yield
+    finally:
+        _kept_version.reset(token)
 
 
 def catalogue_version_bump() -> None:
@@ -261,8 +281,9 @@ def catalogue_cached_per_product(
     """Return {product id: value} for many products at once, computing in one
     call (`compute(missing_ids)` → {id: value}) only what the cache lacks or
     what changed since. Each value follows its own product's version."""
+    version = catalogue_version()
     keys = {
-        pk: catalogue_cache_key(name, pk, sales_context=sales_context)
+        pk: _data_key(name, (pk,), version=version, sales_context=sales_context)
         for pk in product_ids
     }
     stored = cache.get_many(list(keys.values()))

@@ -46,6 +46,7 @@ from oscar.core.loading import get_class, get_model
 
 from shop.cache import (
     _versions_shown,
+    catalogue_version_kept,
     products_shown_collected,
     refresh_claimed,
     refresh_released,
@@ -141,13 +142,17 @@ class SharedPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        timeout = getattr(settings, "PAGE_CACHE_SECONDS", 0)
-        if not timeout:
-            return self.get_response(request)
         if request.method != "GET":
             response = self.get_response(request)
             visitor_changed(request)
             return response
+        with catalogue_version_kept():
+            return self._get(request)
+
+    def _get(self, request):
+        timeout = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+        if not timeout:
+            return self.get_response(request)
         anonymous = request_is_shareable(request)
         if not anonymous and not _shared_for_everyone(request):
             return _marked(self.get_response(request), "bypass")
@@ -384,7 +389,7 @@ def _visitor(request) -> str:
 def visitor_changed(request) -> None:
     """Forget the visitor's cached personal parts (they posted a form: their
     basket, account or wish lists may have changed)."""
-    if not request_is_shareable(request):
+    if getattr(settings, "PAGE_CACHE_SECONDS", 0) and not request_is_shareable(request):
         cache.set(
             VISITOR_VERSION_KEY.format(_visitor(request)),
             time.time_ns(),

@@ -58,8 +58,10 @@ def _products_changed(product_ids):
 def product_saved(sender, instance, created=False, **kwargs):
     if kwargs.get("raw"):
         return
-    if created:
-        # A new product enters listings and counts.
+    shown_before = instance.__dict__.get("_public_when_loaded")
+    if created or (shown_before is not None and shown_before != instance.is_public):
+        # A product entering or leaving the shop changes listings, counts and
+        # the cooperatives and categories offered by the autocomplete.
         _after_commit(catalogue_version_bump)
     else:
         _products_changed([instance.pk])
@@ -103,6 +105,7 @@ def product_loaded(sender, instance, **kwargs):
     # shows. Read from __dict__: a deferred field must not cost a query.
     fields = instance.__dict__
     products_shown(fields.get("id"), fields.get("parent_id"))
+    fields["_public_when_loaded"] = fields.get("is_public")
 
 
 def stockrecord_loaded(sender, instance, **kwargs):

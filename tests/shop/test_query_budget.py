@@ -125,3 +125,32 @@ def test_pages_for_a_shopper_with_a_basket_stay_within_budget(
         response = client.get(url)
     assert response.status_code == 200
     assert "1 article" in response.content.decode()
+
+
+# The same shopper once the pages are cached (as in production): the shared
+# page, and their header and basket rendered once, then kept until they post.
+CACHED_SESSION_BUDGET = 4
+
+
+@pytest.mark.parametrize("page", sorted(SESSION_PAGE_BUDGETS))
+def test_cached_pages_for_a_shopper_with_a_basket_stay_within_budget(
+    client, catalogue, settings, django_assert_max_num_queries, page
+):
+    """Served from the page cache, a page with the shopper's own basket costs
+    a few queries (session, basket), not a render."""
+    settings.PAGE_CACHE_SECONDS = 60
+    products = list(catalogue["products"].values())
+    add(client, products[0])
+    url = {
+        "category": get_model("catalogue", "Category")
+        .objects.get(name="Huiles")
+        .get_absolute_url(),
+        "product": products[1].get_absolute_url(),
+        "search": reverse("search:search") + "?q=argan",
+    }[page]
+    client.get(url)
+    client.get(url)
+    with django_assert_max_num_queries(CACHED_SESSION_BUDGET):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert "1 article" in response.content.decode()

@@ -68,7 +68,8 @@ def wholesale_offers_warm(context, rows) -> str:
     """Load the buyer's offers of a whole listing at once (one query for the
     tiers, one for the price list) into the cache each card then reads.
 
-    `rows` are products or (product, hit) pairs, as listings give them.
+    `rows` are products or cards, or (product or card, hit) pairs, as
+    listings give them.
     """
     sales_context, company = _company(context)
     if company is None:
@@ -77,7 +78,7 @@ def wholesale_offers_warm(context, rows) -> str:
     catalogue_cached_per_product(
         "wholesale-offer",
         [
-            product.pk
+            getattr(product, "pk", None) or product.id
             for product in products
             if not getattr(product, "is_parent", False)
         ],
