@@ -49,8 +49,7 @@ def test_shop_checkout_dashboard_and_cms_run_under_their_policies(
         product.get_categories().first().get_absolute_url(),
         product.get_absolute_url(),
     ):
-        page.goto(f"{base}{path}")
-        page.wait_for_load_state("networkidle")
+        page.goto(f"{base}{path}")  # waits for the load event: scripts have run
     checkout_to_payment(page, base, product, "csp@example.ma")
     pay_by_card(page, "4000002760003184")
     page.get_by_role("button", name="Complete authentication").click()
@@ -70,7 +69,6 @@ def test_shop_checkout_dashboard_and_cms_run_under_their_policies(
         ]
     for path in paths:
         page.goto(f"{base}{path}")
-        page.wait_for_load_state("networkidle")
     page.locator(".tox-tinymce").first.wait_for()  # the rich-text editor started
     page.goto(f"{base}{reverse('wagtailadmin_pages:edit', args=[showcase.home.pk])}")
     page.locator(".Draftail-Editor").first.wait_for()
