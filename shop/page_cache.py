@@ -292,8 +292,9 @@ def _without_tokens(request, content: str) -> str:
 
 
 def _nonce_used(request) -> str | None:
-    # django-csp makes the nonce on first use: a page that used none has none.
-    nonce = getattr(request, "_csp_nonce", None)
+    # django-csp makes the nonce on first use: a page that used none has none
+    # (its lazy nonce is falsy until then).
+    nonce = getattr(request, "csp_nonce", None)
     return str(nonce) if nonce else None
 
 
