@@ -49,9 +49,10 @@ class AddressRulesMixin:
                 )
         phone = cleaned_data.get("phone_number")
         # A number valid elsewhere (an American one for Casablanca); invalid
-        # numbers get the model's own message.
+        # numbers get the model's own message (text that parses as no number,
+        # "%00", stays text: no number to check, it was a 500).
         if (
-            phone
+            isinstance(phone, phonenumbers.PhoneNumber)
             and phonenumbers.is_valid_number(phone)
             and not phonenumbers.is_valid_number_for_region(phone, code)
         ):

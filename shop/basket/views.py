@@ -1,4 +1,5 @@
-"""Overrides oscar.apps.basket.views.BasketAddView: an addition that queries less.
+"""Overrides oscar.apps.basket.views: an addition that queries less, and a
+basket page that takes any post (BasketView, at the end).
 
 Oscar's view prices the whole basket twice (offers applied when the basket
 loads, then again after the addition to find the offers gained or lost),
@@ -82,3 +83,14 @@ class BasketAddView(views.BasketAddView):
             self.request.POST.get("next"),
             safe_referrer(self.request, "basket:summary"),
         )
+
+
+class BasketView(views.BasketView):
+    def remove_deleted_forms(self, formset):
+        # Oscar copies the management form's minimum and maximum from the post
+        # as they are: a post without them (not the page's own form) was a 500.
+        data = formset.data.copy()
+        for name in ("MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data.setdefault(formset.management_form.add_prefix(name), "")
+        formset.data = data
+        super().remove_deleted_forms(formset)

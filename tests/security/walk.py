@@ -64,6 +64,10 @@ FIELD_VALUES = [
     "%00",
     "²",  # a digit to str.isdigit(), not to int()
 ]
+# A formset's form count: hostile but small. A huge one makes Django build
+# forms up to its cap (1,000 more than the maximum): slow by design, no error,
+# and a minute of the walk's budget on the product form alone.
+COUNT_VALUES = ["", "abc", "-1", NUL, "1e309", "²", "3"]
 # Names tried on a page that shows no form (a POST-only endpoint).
 GENERIC_FIELDS = [
     "quantity",
@@ -327,11 +331,16 @@ def form_fields(response) -> list[str]:
     return list(names)[:40]
 
 
+def _hostile_value(name: str, turn: int):
+    values = COUNT_VALUES if name.endswith("_FORMS") else FIELD_VALUES
+    return values[turn % len(values)]
+
+
 def hostile_form(names: list[str], seed: int) -> dict:
     """Every field with a hostile value, one field missing, one unexpected."""
     names = names or GENERIC_FIELDS
     data = {
-        name: FIELD_VALUES[(position * 7 + seed) % len(FIELD_VALUES)]
+        name: _hostile_value(name, position * 7 + seed)
         for position, name in enumerate(names)
     }
     if len(names) > 1:
@@ -345,7 +354,7 @@ def hostile_query(names: list[str], seed: int) -> str:
     list and redirect parameters (one set of them, in turn)."""
     query = dict(QUERIES[seed % len(QUERIES)])
     for position, name in enumerate(names[:15]):
-        query.setdefault(name, FIELD_VALUES[(position * 3 + seed) % len(FIELD_VALUES)])
+        query.setdefault(name, _hostile_value(name, position * 3 + seed))
     return urllib.parse.urlencode(query, doseq=True)
 
 
