@@ -829,20 +829,18 @@ def mixed_workload(base_url: str, seconds: int) -> dict:
         check=False,
         timeout=seconds + 120,
     )
-    line = next(
-        (
-            line
-            for line in completed.stdout.splitlines()
-            if line.startswith("BENCH_MIXED_JSON ")
-        ),
-        None,
-    )
-    if line is None:
+    found = json_line(completed.stdout, "BENCH_MIXED_JSON ")
+    if found is None:
         return {"note": f"locust failed: {completed.stderr[-500:]}"}
-    return {
-        "shoppers": MIXED_SHOPPERS,
-        **json.loads(line.removeprefix("BENCH_MIXED_JSON ")),
-    }
+    return {"shoppers": MIXED_SHOPPERS, **found}
+
+
+def json_line(output: str, prefix: str) -> dict | None:
+    """Return the JSON a locust file printed after `prefix`, if it did."""
+    for line in output.splitlines():
+        if line.startswith(prefix):
+            return json.loads(line.removeprefix(prefix))
+    return None
 
 
 def print_mixed(mixed: dict) -> None:

@@ -163,17 +163,10 @@ def run_locust(env: dict, base_url: str, plan: dict, users: int, seconds: int):
         check=False,
         timeout=seconds + 180,
     )
-    line = next(
-        (
-            line
-            for line in completed.stdout.splitlines()
-            if line.startswith("LOADTEST_JSON ")
-        ),
-        None,
-    )
-    if line is None:
+    found = bench.json_line(completed.stdout, "LOADTEST_JSON ")
+    if found is None:
         raise RuntimeError(f"locust failed: {completed.stderr[-2000:]}")
-    return json.loads(line.removeprefix("LOADTEST_JSON "))
+    return found
 
 
 def orders_in_database(since: datetime.datetime) -> dict:

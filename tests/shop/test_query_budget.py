@@ -106,20 +106,25 @@ def test_adding_tells_what_was_added_without_repricing_the_basket(client, catalo
 SESSION_PAGE_BUDGETS = {"category": 18, "product": 20, "search": 18}
 
 
-@pytest.mark.parametrize("page", sorted(SESSION_PAGE_BUDGETS))
-def test_pages_for_a_shopper_with_a_basket_stay_within_budget(
-    client, catalogue, django_assert_max_num_queries, page
-):
-    """Category, product and search pages cost a fixed budget with a basket."""
+def _page_with_a_basket(client, catalogue, page) -> str:
+    """Put a product in the client's basket; return the page's address."""
     products = list(catalogue["products"].values())
     add(client, products[0])
-    url = {
+    return {
         "category": get_model("catalogue", "Category")
         .objects.get(name="Huiles")
         .get_absolute_url(),
         "product": products[1].get_absolute_url(),
         "search": reverse("search:search") + "?q=argan",
     }[page]
+
+
+@pytest.mark.parametrize("page", sorted(SESSION_PAGE_BUDGETS))
+def test_pages_for_a_shopper_with_a_basket_stay_within_budget(
+    client, catalogue, django_assert_max_num_queries, page
+):
+    """Category, product and search pages cost a fixed budget with a basket."""
+    url = _page_with_a_basket(client, catalogue, page)
     client.get(url)
     with django_assert_max_num_queries(SESSION_PAGE_BUDGETS[page]):
         response = client.get(url)
@@ -139,15 +144,7 @@ def test_cached_pages_for_a_shopper_with_a_basket_stay_within_budget(
     """Served from the page cache, a page with the shopper's own basket costs
     a few queries (session, basket), not a render."""
     settings.PAGE_CACHE_SECONDS = 60
-    products = list(catalogue["products"].values())
-    add(client, products[0])
-    url = {
-        "category": get_model("catalogue", "Category")
-        .objects.get(name="Huiles")
-        .get_absolute_url(),
-        "product": products[1].get_absolute_url(),
-        "search": reverse("search:search") + "?q=argan",
-    }[page]
+    url = _page_with_a_basket(client, catalogue, page)
     client.get(url)
     client.get(url)
     with django_assert_max_num_queries(CACHED_SESSION_BUDGET):
