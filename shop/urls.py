@@ -2,7 +2,7 @@ from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -16,6 +16,8 @@ from shop.seo import views as seo_views
 handler500 = "shop.errors.server_error"
 
 urlpatterns = [
+    # First: before any page could look the path up (shop/views.py).
+    re_path(r"^[^\x00]*\x00", views.nul_in_path),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -36,7 +38,6 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    from django.urls import re_path
     from django.views.static import serve
 
     # Django's static() helper serves nothing when DEBUG is off; a

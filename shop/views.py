@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
@@ -38,3 +39,14 @@ def after_login(request):
     if membership_get(user=request.user):
         return redirect("wholesale:dashboard")
     return redirect(settings.OSCAR_HOMEPAGE)
+
+
+def nul_in_path(request):
+    """A NUL byte in the path is a bad request (400), never a lookup.
+
+    PostgreSQL refuses NUL in text: every page taking a word in its path
+    (order numbers, wish-list keys, tokens) and the flat-page and redirect
+    fallbacks of any 404 would look it up and fail (a 500). A 400 also
+    passes those fallbacks by: they only act on 404s.
+    """
+    raise BadRequest("NUL byte in the path")

@@ -23,7 +23,7 @@ from oscar.test.factories import OptionFactory
 from tests.security.walk import ARABIC, EVIL, HUGE, LONG, NUL
 from tests.shop.checkout_journey import MOROCCAN_ADDRESS, page_text, url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("nul_refused")]
 
 Option = get_model("catalogue", "Option")
 

@@ -119,7 +119,7 @@ def test_a_category_saved_without_a_name_shows_the_form_again(staff, english):
     assert f'href="{category.get_absolute_url()}"' in page_text(response)
 
 
-@pytest.mark.parametrize("pk", ["abc", "²", "%00"])
+@pytest.mark.parametrize("pk", ["abc", "²", HUGE])
 @pytest.mark.parametrize("action", ["update", "delete"])
 def test_a_flat_page_id_that_is_no_number_is_not_found(staff, pk, action):
     FlatPage.objects.create(url="/conditions/", title="Conditions")
@@ -228,3 +228,18 @@ def test_the_choosers_without_a_creation_form_create_nothing(staff):
     for chooser in ("product_chooser", "cooperative_chooser"):
         response = staff.post(f"/cms/{chooser}/create/", follow=True)
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/shop/wishlists/%00/",
+        "/en/shop/accounts/alerts/confirm/%00/",
+        "/en/wholesale/invitation/%00/",
+        "/en/%00/",
+    ],
+)
+def test_a_nul_byte_in_the_path_is_a_bad_request(client, path):
+    """PostgreSQL refuses NUL in text: the wish list, alert and invitation
+    lookups, and the flat-page and redirect fallbacks of a 404, were 500s."""
+    assert client.get(path).status_code == 400

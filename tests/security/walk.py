@@ -197,7 +197,7 @@ def hostile_values(converter) -> list[str]:
 
 # Values a converter refuses: the request ends at another route (Wagtail's
 # catch-all) or at the 404 page, which must hold too.
-REFUSED = ["abc", "-1", "%2F", "1.5"]
+REFUSED = ["abc", "-1", "%2F", "1.5", NUL]
 
 
 @dataclass
@@ -238,10 +238,30 @@ def _names_a_row(name: str, converter) -> bool:
     return name in ("pk", "id", "object_id") or name.endswith(("_id", "_pk"))
 
 
+@dataclass(frozen=True)
+class Upstream:
+    """A 500 of a third-party page, known and explained: `route` is a regex
+    over the route, `error` the exception's class name."""
+
+    route: str
+    error: str
+    why: str
+
+    def covers(self, route: Route | None, error: BaseException) -> bool:
+        return (
+            route is not None
+            and type(error).__name__ == self.error
+            and re.search(self.route, route.route) is not None
+        )
+
+
 @dataclass
 class Walker:
-    """Sends the requests and keeps every 500 and exception it meets."""
+    """Sends the requests and keeps every 500 and exception it meets (but the
+    `upstream` ones, counted in `upstream_met`)."""
 
+    upstream: list[Upstream] = field(default_factory=list)
+    upstream_met: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     requests: int = 0
     seconds: float = 0.0
@@ -264,7 +284,11 @@ class Walker:
                     response = client.post(url, data or {})
                 transaction.set_rollback(True)
         except Exception as error:  # noqa: BLE001 - every crash is a finding
-            self._fail(role, method, url, data, route, _explain(error))
+            known = next((k for k in self.upstream if k.covers(route, error)), None)
+            if known:
+                self.upstream_met[known] += 1
+            else:
+                self._fail(role, method, url, data, route, _explain(error))
             return None
         finally:
             client.cookies = cookies
@@ -414,9 +438,9 @@ def walk_route(
 
     `once`: a GET (an empty POST when the page takes only POST). `probe`: the
     GET and one hostile request, in turn by `seed`. `full`: the GET, a POST of
-    the page's fields with hostile values, a hostile path (else query), and one
-    more in turn: an empty POST, a hostile query, a refused id, broken JSON or
-    a hostile path posted to.
+    the page's fields with hostile values, a hostile path (else query), and on
+    every other route one more in turn: an empty POST, a hostile query, a
+    refused id, broken JSON or a hostile path posted to.
     """
     url = valid_url(route, known, language)
     page = walker.send(client, role, "GET", url, route=route)
@@ -466,4 +490,5 @@ def walk_route(
         return
     post_fields()
     hostile_path()
-    [post_empty, query, refused, post_empty, post_json, post_hostile_path][seed % 6]()
+    if seed % 2 == 0:
+        [post_empty, query, refused, post_json, post_hostile_path][seed // 2 % 5]()

@@ -114,7 +114,8 @@ def _lookup_number(value, default: int) -> int:
 
 class ProductLookupView(views.ProductLookupView):
     """The product picker's JSON: Oscar read `page` and `page_limit` with int()
-    (text, zero or a negative number was a 500) and `initial` as ids as is."""
+    (text, zero or a negative number was a 500), `initial` as ids as is and
+    looked titles up with any text."""
 
     def get_args(self):
         query = self.request.GET
@@ -128,3 +129,9 @@ class ProductLookupView(views.ProductLookupView):
     def initial_filter(self, qs, value):
         ids = [pk for pk in value.split(",") if is_row_id(self.model, pk)]
         return qs.filter(pk__in=ids)
+
+    def lookup_filter(self, qs, term):
+        # No title holds a NUL byte, and PostgreSQL refuses one in a query.
+        if "\x00" in term:
+            return qs.none()
+        return super().lookup_filter(qs, term)
