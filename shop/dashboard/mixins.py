@@ -16,4 +16,3 @@ class NumericPkMixin:
         if not is_row_id(self.model, str(kwargs.get("pk", ""))):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
-
