@@ -1,10 +1,10 @@
 """Signal receivers of the shop project: cached pages follow catalogue changes.
 
-A change to one product (its fields, stock, photos, certifications, wholesale
-price) moves that product's version: only what shows it is thrown away. A
-change to what the catalogue is made of (products created or deleted, category
-members, categories, cooperatives, stores, CMS pages, price tiers) moves the
-structure version: everything is.
+A change to one product (its fields, stock, photos, wholesale prices) moves
+that product's version: only what shows it is thrown away. A change to what
+the catalogue is made of (products created, deleted, published or hidden,
+category members, categories, cooperatives, stores, CMS pages, quality labels,
+which show on cooperative pages too) moves the structure version: everything is.
 """
 
 from functools import partial
@@ -21,6 +21,8 @@ STRUCTURE_MODELS = [
     ("catalogue", "Cooperative"),
     ("partner", "Partner"),
     ("partner", "OpeningPeriod"),
+    # A label shows on its products and on its cooperative's pages and cards.
+    ("catalogue", "Certification"),
 ]
 # Models of one product, and how to get its id (and its parent's).
 PRODUCT_MODELS = [
@@ -76,26 +78,6 @@ def product_part_changed(sender, instance, field, **kwargs):
         _products_changed([getattr(instance, field)])
 
 
-def certification_changed(sender, instance, **kwargs):
-    if kwargs.get("raw"):
-        return
-    if instance.pk is None:
-        return
-    _products_changed(instance.products.values_list("pk", flat=True))
-
-
-def certification_products_changed(sender, instance, action, pk_set, reverse, **kwargs):
-    if action.startswith("pre_"):
-        return
-    if reverse:
-        # From the product's side: instance is the product.
-        _products_changed([instance.pk])
-    elif action == "post_clear":
-        structure_changed(sender)
-    else:
-        _products_changed(pk_set or ())
-
-
 def stock_sold(sender, stockrecords, **kwargs):
     _products_changed(record.product_id for record in stockrecords)
 
@@ -139,17 +121,9 @@ def connect():
         sender=apps.get_model("partner", "StockRecord"),
         dispatch_uid="stockrecord-shown",
     )
-    certification = apps.get_model("catalogue", "Certification")
-    post_save.connect(
-        certification_changed, sender=certification, dispatch_uid="certification"
-    )
-    # Deleting a certification clears its products first (m2m post_clear).
-    post_delete.connect(
-        structure_changed, sender=certification, dispatch_uid="certification"
-    )
     m2m_changed.connect(
-        certification_products_changed,
-        sender=certification.products.through,
+        structure_changed,
+        sender=apps.get_model("catalogue", "Certification").products.through,
         dispatch_uid="certification-products",
     )
     stock_allocated.connect(stock_sold, dispatch_uid="product-version-stock")
