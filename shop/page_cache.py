@@ -88,8 +88,12 @@ def request_is_shareable(request) -> bool:
     Only without any cookie that can personalise the page (session, basket,
     messages, history): the CSRF and language cookies are fine.
     """
-    neutral = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-    return set(request.COOKIES) <= neutral
+    return set(request.COOKIES) <= _neutral_cookies()
+
+
+def _neutral_cookies() -> set[str]:
+    # Cookies that personalise nothing a shared page shows.
+    return {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 
 
 def _response_is_shareable(response) -> bool:
@@ -210,7 +214,7 @@ def _as_anonymous(request):
     """Return a copy of the request as a visitor without cookies sees the page,
     in the same language and pricing key (so at the same prices)."""
     sales_context = sales_context_get(request=request)
-    neutral = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    neutral = _neutral_cookies()
     anonymous = copy.copy(request)
     anonymous.COOKIES = {
         name: value for name, value in request.COOKIES.items() if name in neutral
