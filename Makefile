@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/terroir
 
-.PHONY: install run test test-sqlite test-postgres lint format check chromium axe lock messages bench bench-search lighthouse loadtest wrk clean
+.PHONY: install run test test-sqlite test-postgres lint format check chromium axe lock messages bench bench-search lighthouse loadtest faults wrk clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
@@ -80,6 +80,13 @@ bench-search: install
 ## LOADTEST_USERS=20 for a quick run; exits 1 on any error or inconsistency.
 loadtest: install
 	$(PY) -m tests.bench.loadtest
+
+## The fault tests alone (tests/faults/, also part of `make test`): Redis, the
+## search engine and Stripe broken on SQLite, then the database connection
+## dropped mid-checkout on PostgreSQL ($(PG_TEST_URL)).
+faults: install
+	$(PY) -m pytest tests/faults -m "not postgres" $(TEST_ARGS)
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/faults -m postgres $(TEST_ARGS)
 
 wrk:
 	@command -v wrk >/dev/null || { \
