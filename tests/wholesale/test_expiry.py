@@ -24,11 +24,11 @@ from tests.wholesale.journey import quote_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-TODAY = timezone.localdate()
-
 
 def days(n: int) -> datetime.date:
-    return TODAY + datetime.timedelta(days=n)
+    """n days after today, read when the test runs: a date taken at import
+    is yesterday's for a suite that crosses midnight."""
+    return timezone.localdate() + datetime.timedelta(days=n)
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def argan(db):
 
 @pytest.fixture
 def quoted(chain, buyer, office, argan):
-    """A quote valid for 7 days: its last valid day is TODAY + 7."""
+    """A quote valid for 7 days: its last valid day is days(7)."""
     request, quote = quote_for(
         company=chain,
         buyer=buyer,
@@ -173,7 +173,7 @@ def test_a_quote_sent_with_little_time_left_is_reminded_at_once(
         valid_days=2,
     )
     counts = []
-    committed(lambda: counts.append(expiry_reminders_send(today=TODAY)))
+    committed(lambda: counts.append(expiry_reminders_send(today=days(0))))
     assert counts == [1]
 
 
