@@ -1,13 +1,13 @@
 """Staff-written rich text reduced to a safe subset of HTML (nh3).
 
-Descriptions and stories come from the dashboard's editor, the catalogue
-spreadsheet or the Django admin; any of them may carry scripts, frames, forms
-or event handlers (a careless paste, a compromised staff account) that every
-shopper's browser would run. They are cleaned when saved, whatever the path (a
-pre_save receiver, catalog/receivers.py), and again when shown (the
-`|sanitized_html` filter, catalog/templatetags/rich_text.py), which also
-covers rows written before cleaning existed or by a bulk update that sends no
-signal. Wagtail's rich text is left to Wagtail, which keeps its own subset.
+Descriptions, stories and the dashboard's pages come from the dashboard's
+editor, the catalogue spreadsheet or the Django admin; any of them may carry
+scripts, frames, forms or event handlers (a careless paste, a compromised staff
+account) that every shopper's browser would run. They are cleaned when saved,
+whatever the path (a pre_save receiver, catalog/receivers.py), and again when
+shown (the `|sanitized_html` filter, catalog/templatetags/rich_text.py), which
+also covers rows written before cleaning existed or by a bulk update that sends
+no signal. Wagtail's rich text is left to Wagtail, which keeps its own subset.
 """
 
 import functools
@@ -29,6 +29,9 @@ RICH_TEXT_FIELDS = {
     # Oscar prints offer and range descriptions as they are on shoppers' pages.
     "offer.ConditionalOffer": ("description",),
     "offer.Range": ("description",),
+    # The dashboard's pages (terms, delivery, legal notice): Django's view
+    # marks their content safe as it is.
+    "flatpages.FlatPage": ("content",),
 }
 
 _cleaner = nh3.Cleaner(

@@ -5,6 +5,8 @@ row written before cleaning existed."""
 import io
 
 import pytest
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
@@ -266,3 +268,28 @@ def test_offer_and_range_descriptions_are_cleaned_when_saved():
     assert_harmless(offer.description)
     assert_harmless(product_range.description)
     assert "<strong>thym</strong>" in offer.description
+
+
+def test_a_page_saved_in_the_dashboard_is_cleaned(office):
+    response = office.post(
+        reverse("dashboard:page-create"),
+        {"title": "Conditions", "url": "/conditions/", "content": HOSTILE},
+    )
+
+    assert response.status_code == 302
+    page = FlatPage.objects.get(url="/conditions/")
+    assert_harmless(page.content)
+    assert "<strong>thym</strong>" in page.content
+
+
+def test_a_page_written_without_saving_is_cleaned_when_shown(client):
+    page = FlatPage.objects.create(url="/conditions/", title="Conditions")
+    page.sites.add(settings.SITE_ID)
+    FlatPage.objects.filter(pk=page.pk).update(content=HOSTILE)
+
+    response = client.get("/conditions/", follow=True)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<strong>thym</strong>" in html
+    assert_harmless(html)
