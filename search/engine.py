@@ -6,6 +6,7 @@ into `SearchUnavailable`, so callers degrade on one exception type.
 """
 
 import logging
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,13 @@ from functools import cache
 from itertools import islice
 
 from django.conf import settings
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch import (
+    ApiError,
+    ConnectionTimeout,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+)
 from elasticsearch import dsl as dsl  # re-exported for search.documents/queries
 from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
@@ -21,9 +28,21 @@ ENGINE_ERRORS = (ApiError, TransportError, BulkIndexError)
 
 logger = logging.getLogger(__name__)
 
+# After a page query times out, this process stops asking for a while (pages
+# fall back at once): an overloaded engine answers each query later than the
+# one before, and every thread waiting the whole timeout on it would stall the
+# shop for everyone. An engine that refuses connections is asked again at
+# once: that costs nothing and it comes back as soon as it is up.
+PAUSE_SECONDS = 10
+_paused_until = 0.0
+
 
 class SearchUnavailable(Exception):
     """The engine did not answer or refused a request; callers fall back."""
+
+
+class SearchPaused(SearchUnavailable):
+    """The engine was not asked: it timed out lately (see PAUSE_SECONDS)."""
 
 
 @cache
@@ -46,9 +65,18 @@ def ping() -> dict:
 
 
 def execute(search: "dsl.Search") -> "dsl.Response":
-    """Run a DSL search; raise SearchUnavailable on any engine failure."""
+    """Run a DSL search; raise SearchUnavailable on any engine failure, and
+    at once for a while after one timed out (PAUSE_SECONDS)."""
+    global _paused_until
+    if time.monotonic() < _paused_until:
+        raise SearchPaused("the engine timed out lately; not asked for now")
     try:
         return search.using(get_client()).execute()
+    except ConnectionTimeout as exc:
+        pause = getattr(settings, "ELASTICSEARCH_PAUSE_SECONDS", PAUSE_SECONDS)
+        _paused_until = time.monotonic() + pause
+        logger.warning("Search engine timed out; not asked for %ss", pause)
+        raise SearchUnavailable(str(exc)) from exc
     except ENGINE_ERRORS as exc:
         raise SearchUnavailable(str(exc)) from exc
 

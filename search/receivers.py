@@ -36,7 +36,11 @@ def stockrecord_changed(sender, instance, **kwargs):
 
 
 def stockrecords_allocated(sender, stockrecords, **kwargs):
-    schedule_sync([record.product_id for record in stockrecords])
+    # The index knows whether a product is in stock, not how many are left:
+    # only a sale of the last units changes its document.
+    schedule_sync(
+        [record.product_id for record in stockrecords if record.net_stock_level <= 0]
+    )
 
 
 def product_category_changed(sender, instance, **kwargs):

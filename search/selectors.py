@@ -172,6 +172,9 @@ def product_listing_get(*, query: ProductQuery, sales_context: SalesContext) -> 
             query=query,
             answer=listing_answer_get(query=query, sales_context=sales_context),
         )
+    except engine.SearchPaused:
+        # The timeout that started the pause was logged with its traceback.
+        results = product_search_fallback(query=query)
     except engine.SearchUnavailable:
         logger.exception("Search engine unavailable; listing from the database")
         results = product_search_fallback(query=query)

@@ -6,14 +6,20 @@ Two kinds of versions decide whether a cached entry may still be served:
   the catalogue is made of changes: a product created or deleted, categories and
   their members, cooperatives, stores, CMS pages, price tiers, a reindex;
 - one version per product, bumped after commit when the product, its stock,
-  photos, certifications or wholesale prices change, and after each sale (the
-  stock allocation and the search index catching up with it).
+  photos, certifications or wholesale prices change, and when a sale takes its
+  last units (it leaves the listings' "in stock", and the search index catches
+  up with it);
+- one *stock figure* version per product, bumped by every sale: only what
+  prints how many units are left ("In stock (12 available)") follows it, so a
+  sale that leaves the product in stock throws away its product page and
+  nothing else.
 
 Every entry is keyed by the structure version and today's local date (a
 certification that expires at midnight disappears with the first request of the
-next day) and remembers the versions of the products it shows: products loaded
-while it was computed (a Product instance created, or priced by the strategy)
-and those named with `products_shown()`. A sale of one product thus throws away
+next day) and remembers the versions it depends on: those of the products it
+shows (a Product instance created, or priced by the strategy, and those named
+with `products_shown()`) and the stock figures it prints (`stock_figures_shown()`,
+called by the availability message). A change to one product thus throws away
 its page and the listings, cards and fragments that show it, and nothing else.
 Entries are never deleted one by one: they stop being read and expire.
 
@@ -59,11 +65,16 @@ from shop.sales.selectors import sales_context_get
 VERSION_KEY = "catalogue:version"
 VERSION_TIMEOUT = 60 * 60 * 24 * 30
 PRODUCT_VERSION_KEY = "catalogue:product:{}"
+STOCK_VERSION_KEY = "catalogue:stock:{}"
 # A product changed this long before a computation started may still have
 # been read at its old state by it (the version moves after commit, and the
 # clocks of two servers differ a little): such a result is served, not kept.
 RACE_MARGIN_NS = 100_000_000
 REFRESH_LOCK_SECONDS = 10
+# How long a request waits for another one's first computation of a value
+# nothing is stored for yet, before computing it too.
+FIRST_WAIT_SECONDS = 3.0
+FIRST_WAIT_STEP_SECONDS = 0.02
 _MISSING = object()
 _shown: contextvars.ContextVar[set | None] = contextvars.ContextVar(
     "catalogue_products_shown", default=None
@@ -114,16 +125,24 @@ def _seed_version() -> None:
     cache.add(VERSION_KEY, time.time_ns() // 1_000_000, timeout=VERSION_TIMEOUT)
 
 
-def product_versions_bump(*, product_ids: Iterable[int | None]) -> None:
-    """Make the cached entries showing these products stale (call after commit).
-
-    The new version is the time of the bump: an entry computed from rows read
-    before it can tell it may be stale (see `_versions_shown`).
-    """
+def _bump(key_format: str, product_ids: Iterable[int | None]) -> None:
+    # The new version is the time of the bump: an entry computed from rows
+    # read before it can tell it may be stale (see `_versions_shown`).
     token = time.time_ns()
-    keys = {PRODUCT_VERSION_KEY.format(pk): token for pk in product_ids if pk}
+    keys = {key_format.format(pk): token for pk in product_ids if pk}
     if keys:
         cache.set_many(keys, VERSION_TIMEOUT)
+
+
+def product_versions_bump(*, product_ids: Iterable[int | None]) -> None:
+    """Make the cached entries showing these products stale (call after commit)."""
+    _bump(PRODUCT_VERSION_KEY, product_ids)
+
+
+def stock_versions_bump(*, product_ids: Iterable[int | None]) -> None:
+    """Make the cached entries printing these products' stock figures stale
+    (call after commit)."""
+    _bump(STOCK_VERSION_KEY, product_ids)
 
 
 def product_version(product_id: int) -> int | None:
@@ -131,11 +150,21 @@ def product_version(product_id: int) -> int | None:
     return cache.get(PRODUCT_VERSION_KEY.format(product_id))
 
 
-def products_shown(*product_ids: int | None) -> None:
-    """Record that what is being computed or rendered shows these products."""
+def _depends_on(key_format: str, product_ids) -> None:
     shown = _shown.get()
     if shown is not None:
-        shown.update(pk for pk in product_ids if pk)
+        shown.update(key_format.format(pk) for pk in product_ids if pk)
+
+
+def products_shown(*product_ids: int | None) -> None:
+    """Record that what is being computed or rendered shows these products."""
+    _depends_on(PRODUCT_VERSION_KEY, product_ids)
+
+
+def stock_figures_shown(*product_ids: int | None) -> None:
+    """Record that what is being computed or rendered prints how many units of
+    these products are left (a sale changes it)."""
+    _depends_on(STOCK_VERSION_KEY, product_ids)
 
 
 @contextlib.contextmanager
@@ -143,7 +172,7 @@ def products_shown_collected():
     """Collect the products shown by what runs inside; they count for any
     enclosing collection too (a fragment's products are its page's)."""
     outer = _shown.get()
-    inner: set[int] = set()
+    inner: set[str] = set()
     token = _shown.set(inner)
     try:
         yield inner
@@ -153,13 +182,13 @@ def products_shown_collected():
             outer.update(inner)
 
 
-def _versions_shown(shown: set[int], *, started_ns: int) -> dict[int, int] | None:
-    """Return the versions of the products a result shows, or None when one
-    changed while it was computed (the result must not be kept)."""
+def _versions_shown(shown: set[str], *, started_ns: int) -> dict[str, int] | None:
+    """Return the versions a result depends on ({version key: version}), or
+    None when one changed while it was computed (the result must not be kept)."""
     if not shown:
         return {}
-    found = cache.get_many([PRODUCT_VERSION_KEY.format(pk) for pk in shown])
-    versions = {pk: found.get(PRODUCT_VERSION_KEY.format(pk)) for pk in shown}
+    found = cache.get_many(list(shown))
+    versions = {key: found.get(key) for key in shown}
     if any(
         version is not None and version >= started_ns - RACE_MARGIN_NS
         for version in versions.values()
@@ -168,15 +197,12 @@ def _versions_shown(shown: set[int], *, started_ns: int) -> dict[int, int] | Non
     return versions
 
 
-def versions_current(versions: dict[int, int]) -> bool:
-    """Tell whether none of the products a cached result shows changed since."""
+def versions_current(versions: dict[str, int]) -> bool:
+    """Tell whether nothing a cached result depends on changed since."""
     if not versions:
         return True
-    found = cache.get_many([PRODUCT_VERSION_KEY.format(pk) for pk in versions])
-    return all(
-        found.get(PRODUCT_VERSION_KEY.format(pk)) == version
-        for pk, version in versions.items()
-    )
+    found = cache.get_many(list(versions))
+    return all(found.get(key) == version for key, version in versions.items())
 
 
 class Computed:
@@ -202,9 +228,11 @@ def computed(compute) -> Computed:
     return Computed(value, _versions_shown(shown, started_ns=started))
 
 
-def replayed(versions: dict[int, int]) -> None:
-    """Announce a cached result's products to the enclosing collection."""
-    products_shown(*versions)
+def replayed(versions: dict[str, int]) -> None:
+    """Announce what a cached result depends on to the enclosing collection."""
+    shown = _shown.get()
+    if shown is not None:
+        shown.update(versions)
 
 
 # The pricing-key part of keys for data that is the same for every buyer.
@@ -291,8 +319,9 @@ def catalogue_cached_per_product(
     found = {}
     for pk, key in keys.items():
         entry = stored.get(key)
+        version_key = PRODUCT_VERSION_KEY.format(pk)
         if entry is not None and entry["versions"] == {
-            pk: versions.get(PRODUCT_VERSION_KEY.format(pk))
+            version_key: versions.get(version_key)
         }:
             found[pk] = entry["value"]
     missing = [pk for pk in keys if pk not in found]
@@ -302,7 +331,9 @@ def catalogue_cached_per_product(
         fresh = {}
         for pk in missing:
             found[pk] = values.get(pk)
-            shown = _versions_shown({pk}, started_ns=started)
+            shown = _versions_shown(
+                {PRODUCT_VERSION_KEY.format(pk)}, started_ns=started
+            )
             if shown is not None:
                 fresh[keys[pk]] = {"value": found[pk], "versions": shown}
         cache.set_many(fresh, _timeout())
@@ -341,9 +372,12 @@ def catalogue_cached_or_previous(
     ):
         replayed(stored["versions"])
         return stored["value"]
-    if not refresh_claimed(key, stored):
-        replayed(stored["versions"])
-        return stored["value"]
+    claimed = refresh_claimed(key)
+    if not claimed:
+        stored = stored or first_computation_awaited(key)
+        if stored is not None:
+            replayed(stored["versions"])
+            return stored["value"]
     try:
         result = computed(compute)
         if result.keepable and keep(result.value):
@@ -357,7 +391,8 @@ def catalogue_cached_or_previous(
                 _timeout(),
             )
     finally:
-        refresh_released(key, stored)
+        if claimed:
+            refresh_released(key)
     return result.value
 
 
@@ -368,18 +403,34 @@ def stored_and_version(key: str) -> tuple[dict | None, int]:
     return found.get(key), found.get(VERSION_KEY) or catalogue_version()
 
 
-def refresh_claimed(key: str, stored) -> bool:
-    """Tell whether this request should compute a stale or missing value again.
+def refresh_claimed(key: str) -> bool:
+    """Tell whether this request is the one to compute a stale or missing value.
 
-    Yes when nothing is stored (there is nothing else to serve), otherwise only
-    for the first request to ask: the others serve what is stored meanwhile.
+    Only the first request to ask is: the others serve what is stored
+    meanwhile, or, when nothing is yet, wait for its result
+    (`first_computation_awaited`) rather than all computing it at once (a cold
+    cache under load would send every request to the search engine together).
     """
-    return stored is None or cache.add(f"{key}:refreshing", 1, REFRESH_LOCK_SECONDS)
+    return cache.add(f"{key}:refreshing", 1, REFRESH_LOCK_SECONDS)
 
 
-def refresh_released(key: str, stored) -> None:
-    if stored is not None:
-        cache.delete(f"{key}:refreshing")
+def refresh_released(key: str) -> None:
+    cache.delete(f"{key}:refreshing")
+
+
+def first_computation_awaited(key: str):
+    """Return what the request computing a value first stored under key, or
+    None when it stored nothing (a value not to keep, an error) or took longer
+    than FIRST_WAIT_SECONDS: the caller then computes it for itself."""
+    deadline = time.monotonic() + FIRST_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(FIRST_WAIT_STEP_SECONDS)
+        found = cache.get_many([key, f"{key}:refreshing"])
+        if key in found:
+            return found[key]
+        if f"{key}:refreshing" not in found:
+            return None
+    return None
 
 
 def catalogue_version_context(request):

@@ -47,6 +47,7 @@ from oscar.core.loading import get_class, get_model
 from shop.cache import (
     _versions_shown,
     catalogue_version_kept,
+    first_computation_awaited,
     products_shown_collected,
     refresh_claimed,
     refresh_released,
@@ -170,10 +171,13 @@ class SharedPageCacheMiddleware:
                 and versions_current(stored["versions"])
             ):
                 return _marked(_served(request, stored, anonymous, hit=True), "hit")
-        # Stale: one request renders the page again while the others keep
-        # getting the previous copy, instead of all rendering it at once.
-        if not refresh_claimed(key, stored):
-            return _marked(_served(request, stored, anonymous, hit=True), "hit")
+        # Stale or missing: one request renders the page while the others get
+        # the previous copy, or wait for this one, instead of all rendering it.
+        claimed = refresh_claimed(key)
+        if not claimed:
+            stored = stored or first_computation_awaited(key)
+            if stored is not None:
+                return _marked(_served(request, stored, anonymous, hit=True), "hit")
         try:
             target = request if anonymous else _as_anonymous(request)
             started = time.time_ns()
@@ -190,7 +194,8 @@ class SharedPageCacheMiddleware:
             )
             cache.set(key, frozen, timeout + STALE_GRACE_SECONDS)
         finally:
-            refresh_released(key, stored)
+            if claimed:
+                refresh_released(key)
         if anonymous:
             # Shared only with visitors without personal cookies: a proxy
             # must not hand this copy to one who has them.

@@ -1,7 +1,10 @@
 """Signal receivers of the shop project: cached pages follow catalogue changes.
 
 A change to one product (its fields, stock, photos, wholesale prices) moves
-that product's version: only what shows it is thrown away. A change to what
+that product's version: only what shows it is thrown away. A sale moves only
+its stock figure version (what prints the units left), unless it took the
+last units: then the product leaves the listings' "in stock" and its version
+moves too. A change to what
 the catalogue is made of (products created, deleted, published or hidden,
 category members, categories, cooperatives, stores, CMS pages, quality labels,
 which show on cooperative pages too) moves the structure version: everything is.
@@ -12,7 +15,12 @@ from functools import partial
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
-from shop.cache import catalogue_version_bump, product_versions_bump, products_shown
+from shop.cache import (
+    catalogue_version_bump,
+    product_versions_bump,
+    products_shown,
+    stock_versions_bump,
+)
 from shop.partner.signals import stock_allocated
 
 STRUCTURE_MODELS = [
@@ -45,8 +53,8 @@ def structure_changed(sender, **kwargs):
     _after_commit(catalogue_version_bump)
 
 
-def _products_changed(product_ids):
-    """Bump these products and their parents (a variant shows on its parent)."""
+def _with_parents(product_ids) -> set[int]:
+    """These products and their parents (a variant shows on its parent)."""
     from oscar.core.loading import get_model
 
     ids = set(product_ids)
@@ -54,7 +62,11 @@ def _products_changed(product_ids):
         pk__in=ids, parent__isnull=False
     )
     ids.update(parents.values_list("parent_id", flat=True))
-    _after_commit(product_versions_bump, product_ids=ids)
+    return ids
+
+
+def _products_changed(product_ids):
+    _after_commit(product_versions_bump, product_ids=_with_parents(product_ids))
 
 
 def product_saved(sender, instance, created=False, **kwargs):
@@ -79,7 +91,14 @@ def product_part_changed(sender, instance, field, **kwargs):
 
 
 def stock_sold(sender, stockrecords, **kwargs):
-    _products_changed(record.product_id for record in stockrecords)
+    # The records come with their levels after the sale.
+    _after_commit(
+        stock_versions_bump,
+        product_ids=_with_parents(record.product_id for record in stockrecords),
+    )
+    _products_changed(
+        record.product_id for record in stockrecords if record.net_stock_level <= 0
+    )
 
 
 def product_loaded(sender, instance, **kwargs):

@@ -341,6 +341,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="boutique@terroir.ma"
 # Search engine: the local engine started by `make run` / the tests sets this.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
 ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="terroir")
+# Seconds a page waits for the engine before answering from the database.
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
 
 # Stripe: keys only from the environment; STRIPE_API_BASE points at localstripe offline.
 _STRIPE_LOCAL_KEYS = {

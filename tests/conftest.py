@@ -59,6 +59,14 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _engine_not_paused(monkeypatch):
+    """A timeout in one test must not leave the next without its engine."""
+    from search import engine
+
+    monkeypatch.setattr(engine, "_paused_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Start every test with an empty cache so cached pages never leak across tests."""
     from django.core.cache import caches

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q
 
 from catalog.models import Product
 from search.selectors import ranked_product_ids_get
-from shop.cache import catalogue_cached
+from shop.cache import catalogue_cached, stock_figures_shown
 from shop.instore.models import CounterSale
 from shop.partner.models import StockRecord
 from shop.partner.strategy import Selector
@@ -59,7 +59,8 @@ def counter_lookup(*, store, text: str, limit: int = LOOKUP_LIMIT) -> Lookup:
 
     Answers are kept per store and text until the catalogue changes (any price
     or stock change moves its version), so staff typing the same name again,
-    or a colleague at the next till, get it without asking the engine.
+    or a colleague at the next till, get it without asking the engine; a sale
+    of a product listed moves its stock figures, so the answer is found again.
     """
     text = " ".join(text.split())[:100]
     if not text:
@@ -114,6 +115,8 @@ def _hits(store, product_ids: list[int]) -> list[LookupHit]:
         .order_by()
     }
     strategy = Selector().strategy(context=in_store(store))
+    # The hits say how many units are on the shelf and in the warehouses.
+    stock_figures_shown(*product_ids)
     hits = []
     for pk in product_ids:
         product = products.get(pk)

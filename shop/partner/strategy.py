@@ -7,9 +7,10 @@ shelf comes first, then the warehouses (for a delivery).
 """
 
 from django.utils.functional import SimpleLazyObject
+from oscar.apps.partner import availability
 from oscar.apps.partner.strategy import NoTax, StockRequired, Structured
 
-from shop.cache import products_shown
+from shop.cache import products_shown, stock_figures_shown
 from shop.partner.models import Partner, StockRecord
 from shop.sales.context import Channel, SalesContext
 from shop.sales.selectors import sales_context_get
@@ -44,6 +45,24 @@ def strategy_for(*, context: SalesContext, request=None):
     if context.channel == Channel.IN_STORE:
         return StoreCounter(context=context, request=request)
     return OnlineWarehouses(context=context, request=request)
+
+
+class UnitsLeft(availability.StockRequired):
+    """Oscar's stock availability, telling the caches when its figure is printed.
+
+    Its message says how many units are left ("In stock (12 available)"), which
+    every sale changes: a page or fragment printing it follows the product's
+    stock figure version, the rest (cards, "In stock") only its version.
+    """
+
+    def __init__(self, num_available, product_id):
+        super().__init__(num_available)
+        self.product_id = product_id
+
+    @property
+    def message(self):
+        stock_figures_shown(self.product_id)
+        return super().message
 
 
 class WarehouseStockRecord:
@@ -92,6 +111,12 @@ class WarehouseStockRecord:
 
     def select_stockrecord(self, product):
         return self.warehouse_stockrecord(product)
+
+    def availability_policy(self, product, stockrecord):
+        policy = super().availability_policy(product, stockrecord)
+        if type(policy) is availability.StockRequired:
+            return UnitsLeft(policy.num_available, stockrecord.product_id)
+        return policy
 
     def fetch_for_product(self, product, stockrecord=None):
         # Whatever shows a price or a stock level shows this product: a

@@ -2,6 +2,8 @@
 to the database with a notice, orders go through, and search is whole again
 when the engine is back, without restarting the shop."""
 
+import time
+
 import pytest
 from django.test import Client
 from oscar.apps.order.models import Order
@@ -81,3 +83,26 @@ def test_shoppers_search_and_order_while_the_engine_is_down(private_engine):
     assert DEGRADED not in page
     assert card in page
     assert Order.objects.count() == 1
+
+
+def test_a_hanging_engine_is_left_alone_for_a_while(settings, hanging_server):
+    """An engine that stops answering costs one shopper the timeout, not every
+    shopper: the next searches answer from the database without asking it,
+    and once the pause is over it is asked again."""
+    ProductFactory(title="Huile d'argane", stockrecords__num_in_stock=5)
+    settings.ELASTICSEARCH_URL = hanging_server.url
+    settings.ELASTICSEARCH_TIMEOUT = 0.5
+    settings.ELASTICSEARCH_PAUSE_SECONDS = 5
+
+    assert DEGRADED in search("argane")
+    paused_at = time.monotonic()
+    asked = len(hanging_server.held)
+    assert asked >= 1
+    for query in ("huile", "miel", "safran"):
+        assert DEGRADED in search(query)
+    assert time.monotonic() - paused_at < 5, "too slow to tell; the pause is over"
+    assert len(hanging_server.held) == asked
+
+    time.sleep(max(0.0, paused_at + 5.1 - time.monotonic()))
+    assert DEGRADED in search("dattes")
+    assert len(hanging_server.held) > asked

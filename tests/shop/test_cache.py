@@ -269,3 +269,61 @@ def test_catalogue_data_is_recomputed_after_a_bump():
 
     assert catalogue_version() == version + 1
     assert catalogue_cached("facets", "argan", compute=compute, sales_context=None) == 2
+
+
+def test_requests_arriving_before_the_first_value_wait_for_it():
+    """A cold cache under load: the slow value (a search engine answer) is
+    computed once, the requests arriving meanwhile get that one's result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shop.cache import catalogue_cached_or_previous
+
+    calls = []
+
+    def slow_answer():
+        calls.append(1)
+        time.sleep(0.3)
+        return {"hits": [7, 8]}
+
+    def ask(_):
+        return catalogue_cached_or_previous(
+            "test-first", "argan", compute=slow_answer, sales_context=None
+        )
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(ask, range(4)))
+
+    assert answers == [{"hits": [7, 8]}] * 4
+    assert len(calls) == 1
+
+
+def test_a_first_value_not_kept_is_computed_by_each_waiting_request():
+    """Nothing to share (an empty answer is not kept): the waiting requests
+    compute their own at once rather than wait in vain."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shop.cache import catalogue_cached_or_previous
+
+    calls = []
+
+    def empty_answer():
+        calls.append(1)
+        time.sleep(0.2)
+        return {"hits": []}
+
+    def ask(_):
+        started = time.monotonic()
+        catalogue_cached_or_previous(
+            "test-first-empty",
+            "zzz",
+            compute=empty_answer,
+            sales_context=None,
+            keep=lambda answer: bool(answer["hits"]),
+        )
+        return time.monotonic() - started
+
+    with ThreadPoolExecutor(3) as pool:
+        waits = list(pool.map(ask, range(3)))
+
+    assert len(calls) == 3
+    assert max(waits) < 1.5

@@ -271,6 +271,53 @@ def test_a_sale_leaves_the_cached_pages_of_other_products(listed, committed):
     assert Client().get(olive.get_absolute_url())["X-Page-Cache"] != "hit"
 
 
+def test_a_sale_changes_the_units_left_on_its_page_and_keeps_its_listing(
+    listed, committed
+):
+    """A sale that leaves the product in stock changes only the figure on its
+    own page: the listing showing it ("In stock") stays cached."""
+    from shop.partner.services import stock_allocate_many
+
+    oils, products = listed
+    olive = products["olive"]
+    record = olive.stockrecords.get()
+    left = record.net_stock_level
+    assert f"In stock ({left} available)" in words(
+        Client().get(olive.get_absolute_url())
+    )
+    Client().get(oils.get_absolute_url())
+
+    committed(lambda: stock_allocate_many(allocations=[(record, 2)]))
+
+    page = Client().get(olive.get_absolute_url())
+    assert page["X-Page-Cache"] != "hit"
+    assert f"In stock ({left - 2} available)" in words(page)
+    assert Client().get(oils.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_sale_of_the_last_units_shows_in_its_listing(listed, committed):
+    """The product then leaves the listing's "In stock" at once."""
+    from shop.partner.services import stock_allocate_many
+
+    oils, products = listed
+    olive = products["olive"]
+    record = olive.stockrecords.get()
+    Client().get(oils.get_absolute_url())
+
+    committed(
+        lambda: stock_allocate_many(allocations=[(record, record.net_stock_level)])
+    )
+
+    listing = Client().get(oils.get_absolute_url())
+    assert listing["X-Page-Cache"] != "hit"
+    card = re.search(
+        r"Huile d&#x27;olive 1 l.*?</article>", listing.content.decode(), re.S
+    )
+    assert card is not None
+    assert "Unavailable" in card.group()
+    assert "Unavailable" in words(Client().get(olive.get_absolute_url()))
+
+
 def test_a_new_product_in_the_catalogue_shows_in_its_category(listed, committed):
     """Adding a product changes the structure: listings are rendered again."""
     oils, _products = listed
