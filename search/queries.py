@@ -24,6 +24,7 @@ from search import engine
 from search.documents import TRANSLATED_LANGUAGES
 from search.engine import dsl
 from search.services import index_alias, indexable_products
+from shop.cache import catalogue_cached
 
 PRICE_STEP = 0.005  # under the index's price resolution (1 centime)
 Category = get_model("catalogue", "Category")
@@ -397,6 +398,26 @@ def _facet_from_terms(name, label, buckets, selected, labels) -> Facet:
     return Facet(name=name, label=label, values=values)
 
 
+def _names(model, ids: set[int]) -> dict[str, str]:
+    """{id: name in the shopper's language} of facet values, kept until the
+    catalogue's structure changes (a category or cooperative renamed)."""
+
+    def load():
+        return {
+            str(pk): name
+            for pk, name in model.objects.filter(pk__in=ids)
+            .annotate(label=translated("name"))
+            .values_list("pk", "label")
+        }
+
+    return catalogue_cached(
+        f"facet-names:{model._meta.label}",
+        *sorted(ids),
+        compute=load,
+        sales_context=None,
+    )
+
+
 def _facets(aggs: dict, query: ProductQuery) -> list[Facet]:
     def buckets(name):
         return aggs[name]["values"]["buckets"]
@@ -407,20 +428,10 @@ def _facets(aggs: dict, query: ProductQuery) -> list[Facet]:
         if b["key"] != str(query.scope_category or "") and b["doc_count"]
     ]
     category_ids = {int(b["key"]) for b in category_buckets} | set(query.categories)
-    category_names = {
-        str(pk): name
-        for pk, name in Category.objects.filter(pk__in=category_ids)
-        .annotate(label=translated("name"))
-        .values_list("pk", "label")
-    }
+    category_names = _names(Category, category_ids)
     cooperative_ids = {int(b["key"]) for b in buckets("cooperative")}
     cooperative_ids |= set(query.cooperatives)
-    cooperative_names = {
-        str(pk): name
-        for pk, name in Cooperative.objects.filter(pk__in=cooperative_ids)
-        .annotate(label=translated("name"))
-        .values_list("pk", "label")
-    }
+    cooperative_names = _names(Cooperative, cooperative_ids)
     label_buckets = [
         {"key": scheme, "doc_count": bucket["doc_count"]}
         for scheme, bucket in buckets("label").items()

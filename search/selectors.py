@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
@@ -210,6 +210,16 @@ def listing_cards_get(*, product_ids: list[int], sales_context: SalesContext) ->
     return [cards[pk] for pk in product_ids if cards.get(pk) is not None]
 
 
+def title_words_match(text: str) -> Q:
+    """Titles holding every word of text, in any order ("huile argan" finds
+    "Huile d'argan"): what staff screens match when the engine cannot answer."""
+    condition = Q()
+    for word in text.split():
+        # The staff member's language or French, as the shop's fallback reads.
+        condition &= Q(title__icontains=word) | Q(title_fr__icontains=word)
+    return condition
+
+
 def ranked_product_ids_get(*, text: str, limit: int = 100) -> list[int] | None:
     """Return the ids of the products matching text, best first, as the storefront
     search ranks them (typos, synonyms, Arabic), or None when the engine cannot
@@ -218,12 +228,27 @@ def ranked_product_ids_get(*, text: str, limit: int = 100) -> list[int] | None:
     if not text:
         return []
     query = ProductQuery(text=text, per_page=limit, with_facets=False)
+
+    def ranked() -> list[int]:
+        ids = [hit.product_id for hit in engine_answer(query=query).hits]
+        # A product renamed, hidden or out of stock may rank otherwise.
+        products_shown(*ids)
+        return ids
+
     try:
-        answer = engine_answer(query=query)
+        # Kept like listings: tills typing the same names, staff searching
+        # again, do not each wait for the engine (seconds on the local one).
+        return catalogue_cached_or_previous(
+            "ranked-ids",
+            text.casefold(),
+            limit,
+            compute=ranked,
+            sales_context=None,
+            keep=bool,
+        )
     except engine.SearchUnavailable:
         logger.exception("Search engine unavailable; staff search by title only")
         return None
-    return [hit.product_id for hit in answer.hits]
 
 
 # Autocomplete.

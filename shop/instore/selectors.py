@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 
 from catalog.models import Product
-from search.selectors import ranked_product_ids_get
+from search.selectors import ranked_product_ids_get, title_words_match
 from shop.cache import catalogue_cached, stock_figures_shown
 from shop.instore.models import CounterSale
 from shop.partner.models import StockRecord
@@ -95,7 +95,7 @@ def _lookup(store, text: str, limit: int) -> Lookup:
     if degraded:
         ranked = list(
             _sellable()
-            .filter(title__icontains=text)
+            .filter(title_words_match(text))
             .order_by("title")
             .values_list("pk", flat=True)[:limit]
         )

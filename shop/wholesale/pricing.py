@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.models import Product
-from search.selectors import ranked_product_ids_get
+from search.selectors import ranked_product_ids_get, title_words_match
 from shop.partner.models import Partner, StockRecord
 from shop.wholesale.models import PriceListItem, PriceTier
 
@@ -260,7 +260,7 @@ def text_match_get(*, text: str) -> TextMatch:
     condition = Q(upc__iexact=text)
     ranked = ranked_product_ids_get(text=text, limit=SEARCH_LIMIT)
     if ranked is None:
-        condition |= Q(title__icontains=text) | Q(upc__icontains=text)
+        condition |= title_words_match(text) | Q(upc__icontains=text)
         return TextMatch(condition=condition, ranking=None, degraded=True)
     # The engine indexes parents: their variants match with them.
     condition |= Q(pk__in=ranked) | Q(parent_id__in=ranked)

@@ -39,6 +39,14 @@ def counter(client, staff_a, store_a):
     return client
 
 
+@pytest.fixture
+def free_port():
+    """A loopback port nothing listens on: the engine refuses at once."""
+    from search.local_engine import free_port
+
+    return free_port()
+
+
 def new_sale(counter, store, **data):
     response = counter.post(url("sale-new", store=store.code), data)
     sale = CounterSale.objects.latest("pk")
@@ -262,3 +270,45 @@ def test_the_lookup_follows_stock_sold_since(
         )
     )
     assert shelf() == 3
+
+
+def test_without_the_engine_each_word_finds_titles(
+    counter, store_a, argan_oil, settings, free_port
+):
+    """Typed words need not be side by side in the title ("huile argane"
+    for "Huile d'argane…"), and the lookup says it matched titles only."""
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{free_port}"  # nothing there
+
+    response = counter.get(url("lookup", store=store_a.code), {"q": "huile argane"})
+
+    data = response.json()
+    assert data["degraded"] is True
+    assert [hit["id"] for hit in data["hits"]] == [argan_oil.pk]
+
+
+def test_a_sale_does_not_send_the_lookup_back_to_the_engine(
+    counter, store_a, staff_a, argan_oil, drawer, committed, settings, free_port
+):
+    """After a sale the counts are read again, the ranking is not: the till
+    still finds products by words while the engine is out of reach."""
+    index_rebuild()
+
+    def lookup():
+        response = counter.get(url("lookup", store=store_a.code), {"q": "argane"})
+        return response.json()
+
+    assert lookup()["hits"][0]["shelf"] == 5
+    sale = sales.sale_open(store=store_a, by=staff_a)
+    sales.sale_line_add(sale=sale, product=argan_oil, quantity=2, by=staff_a)
+    committed(
+        lambda: sales.sale_place(
+            sale=sale,
+            payment=sales.CounterPayment("cash", cash_tendered=Decimal("240")),
+            by=staff_a,
+        )
+    )
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{free_port}"
+
+    found = lookup()
+    assert found["degraded"] is False
+    assert found["hits"][0]["shelf"] == 3
