@@ -222,9 +222,11 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # autocomplete answers: entries would push each other out.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
-    # redis-py waits forever on a hanging Redis; CACHE_URL's query may override.
-    for _option, _seconds in (("SOCKET_CONNECT_TIMEOUT", 0.5), ("SOCKET_TIMEOUT", 1)):
-        CACHES["default"].setdefault("OPTIONS", {}).setdefault(_option, _seconds)
+    from shop.redis_pause import redis_cache_options
+
+    CACHES["default"]["OPTIONS"] = redis_cache_options(
+        CACHES["default"].get("OPTIONS", {})
+    )
 # Redis down or hanging reads as an empty cache (pages render, slower, and it
 # is logged) instead of failing every request; it is used again once it answers.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True

@@ -67,6 +67,14 @@ def _engine_not_paused(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _redis_not_paused(monkeypatch):
+    """Nor a Redis timeout leave the next without its cache."""
+    from shop import redis_pause
+
+    monkeypatch.setattr(redis_pause, "_paused_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Start every test with an empty cache so cached pages never leak across tests."""
     from django.core.cache import caches

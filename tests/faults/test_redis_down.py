@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from oscar.apps.order.models import Order
 
+from shop.redis_pause import redis_cache_options
 from shop.shipping.services import cold_chain_cities_ensure, shipping_countries_ensure
 from tests.factories import ProductFactory
 from tests.shop.checkout_journey import Shopper, page_text
@@ -19,7 +20,7 @@ def redis_cache(private_redis, settings):
     it (shop/settings.py), pages cached as in production."""
     config = environ.Env.cache_url_config(private_redis.url)
     assert config["BACKEND"] == "django_redis.cache.RedisCache"
-    config["OPTIONS"] = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1}
+    config["OPTIONS"] = redis_cache_options(config.get("OPTIONS", {}))
     settings.CACHES = {"default": {**config, "KEY_PREFIX": "faults"}}
     settings.PAGE_CACHE_SECONDS = 60
     return private_redis

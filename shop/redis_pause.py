@@ -1,0 +1,72 @@
+"""A Redis that hangs is left alone for a while, as the search engine is.
+
+redis-py waits the socket timeout on every command to a Redis that accepts
+connections but does not answer (stopped, swapping, a network partition), and
+retries: a page making a dozen cache calls took half a minute, past the
+gunicorn timeout. After one timeout this process stops talking to Redis for
+REDIS_PAUSE_SECONDS (each call then fails at once, and django-redis reads it as
+an empty cache, DJANGO_REDIS_IGNORE_EXCEPTIONS); a Redis that refuses
+connections costs nothing to ask and is asked again at once.
+"""
+
+import time
+
+from django.conf import settings
+from redis.connection import Connection
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+PAUSE_SECONDS = 10
+_paused_until = 0.0
+
+
+def _pause() -> None:
+    global _paused_until
+    pause = getattr(settings, "REDIS_PAUSE_SECONDS", PAUSE_SECONDS)
+    _paused_until = time.monotonic() + pause
+
+
+def _refuse_while_paused(connection: Connection) -> None:
+    if time.monotonic() < _paused_until:
+        connection.disconnect()
+        raise RedisConnectionError("Redis timed out lately; not asked for now")
+
+
+class PausingConnection(Connection):
+    """redis-py's TCP connection, stopping for a while after a timeout."""
+
+    def connect(self):
+        _refuse_while_paused(self)
+        try:
+            return super().connect()
+        except RedisTimeoutError:
+            _pause()
+            raise
+
+    def send_packed_command(self, command, check_health=True):
+        _refuse_while_paused(self)
+        try:
+            return super().send_packed_command(command, check_health)
+        except RedisTimeoutError:
+            _pause()
+            raise
+
+    def read_response(self, *args, **kwargs):
+        try:
+            return super().read_response(*args, **kwargs)
+        except RedisTimeoutError:
+            _pause()
+            raise
+
+
+def redis_cache_options(options: dict) -> dict:
+    """The cache OPTIONS of a django-redis cache: timeouts (redis-py waits
+    forever by default) and the pausing connection; CACHE_URL's query may
+    set the timeouts."""
+    options = dict(options)
+    options.setdefault("SOCKET_CONNECT_TIMEOUT", 0.5)
+    options.setdefault("SOCKET_TIMEOUT", 1)
+    pool = dict(options.get("CONNECTION_POOL_KWARGS", {}))
+    pool.setdefault("connection_class", PausingConnection)
+    options["CONNECTION_POOL_KWARGS"] = pool
+    return options
