@@ -159,6 +159,8 @@ MIDDLEWARE = [
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "shop.security.throttling.RateLimitMiddleware",
+    # Known faults of Wagtail's and Django's admins on hand-made input: 400.
+    "shop.security.admin_input.AdminBadInputMiddleware",
     # Last, as axes asks: turns a locked-out sign-in into its answer.
     "axes.middleware.AxesMiddleware",
 ]

@@ -243,3 +243,38 @@ def test_a_nul_byte_in_the_path_is_a_bad_request(client, path):
     """PostgreSQL refuses NUL in text: the wish list, alert and invitation
     lookups, and the flat-page and redirect fallbacks of a 404, were 500s."""
     assert client.get(path).status_code == 400
+
+
+@pytest.fixture
+def superuser_client():
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser(
+        email="root@terroir.ma", username="root", password="not-used-here"
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_hand_made_post_to_a_wagtail_chooser_is_a_bad_request(superuser_client):
+    """An empty post to the link chooser (its form always sends the URL):
+    Wagtail read the missing field (a 500); now 400, and the real form works."""
+    response = superuser_client.post("/cms/choose-external-link/", {})
+
+    assert response.status_code == 400
+    response = superuser_client.post(
+        "/cms/choose-external-link/",
+        {"external-link-chooser-url": "https://www.terroir.ma/"},
+    )
+    assert response.status_code == 200
+
+
+def test_only_the_listed_admin_faults_become_bad_requests():
+    """The same exception elsewhere is no known fault: it stays a 500."""
+    from shop.security.admin_input import known_fault
+
+    missing = AttributeError("'NoneType' object has no attribute 'startswith'")
+    assert known_fault("cms/choose-external-link/", missing) is not None
+    assert known_fault("fr/shop/basket/", missing) is None
+    assert known_fault("cms/choose-external-link/", KeyError("url")) is None

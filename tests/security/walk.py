@@ -238,30 +238,10 @@ def _names_a_row(name: str, converter) -> bool:
     return name in ("pk", "id", "object_id") or name.endswith(("_id", "_pk"))
 
 
-@dataclass(frozen=True)
-class Upstream:
-    """A 500 of a third-party page, known and explained: `route` is a regex
-    over the route, `error` the exception's class name."""
-
-    route: str
-    error: str
-    why: str
-
-    def covers(self, route: Route | None, error: BaseException) -> bool:
-        return (
-            route is not None
-            and type(error).__name__ == self.error
-            and re.search(self.route, route.route) is not None
-        )
-
-
 @dataclass
 class Walker:
-    """Sends the requests and keeps every 500 and exception it meets (but the
-    `upstream` ones, counted in `upstream_met`)."""
+    """Sends the requests and keeps every 500 and exception it meets."""
 
-    upstream: list[Upstream] = field(default_factory=list)
-    upstream_met: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     requests: int = 0
     seconds: float = 0.0
@@ -284,11 +264,7 @@ class Walker:
                     response = client.post(url, data or {})
                 transaction.set_rollback(True)
         except Exception as error:  # noqa: BLE001 - every crash is a finding
-            known = next((k for k in self.upstream if k.covers(route, error)), None)
-            if known:
-                self.upstream_met[known] += 1
-            else:
-                self._fail(role, method, url, data, route, _explain(error))
+            self._fail(role, method, url, data, route, _explain(error))
             return None
         finally:
             client.cookies = cookies
