@@ -46,10 +46,7 @@ def test_shoppers_browse_and_order_while_redis_is_down(redis_cache):
 
     assert visit(page)[0] == 200
     assert Client().get("/en/shop/search/?q=argane").status_code == 200
-    shopper = Shopper(Client())
-    shopper.up_to_payment([(argan, 1)], shipping="standard")
-    shopper.pay_by("cash_on_delivery")
-    response = shopper.place()
+    response = Shopper(Client()).buy_cash_on_delivery([(argan, 1)])
     assert "thank-you" in response.redirect_chain[-1][0]
     assert Order.objects.get().number in page_text(response)
 

@@ -47,6 +47,19 @@ def free_port():
     return free_port()
 
 
+def sell_two(store, staff, product, committed):
+    """Two units sold for cash at the store's counter, committed."""
+    sale = sales.sale_open(store=store, by=staff)
+    sales.sale_line_add(sale=sale, product=product, quantity=2, by=staff)
+    committed(
+        lambda: sales.sale_place(
+            sale=sale,
+            payment=sales.CounterPayment("cash", cash_tendered=Decimal("240")),
+            by=staff,
+        )
+    )
+
+
 def new_sale(counter, store, **data):
     response = counter.post(url("sale-new", store=store.code), data)
     sale = CounterSale.objects.latest("pk")
@@ -260,15 +273,7 @@ def test_the_lookup_follows_stock_sold_since(
         return response.json()["hits"][0]["shelf"]
 
     assert shelf() == 5
-    sale = sales.sale_open(store=store_a, by=staff_a)
-    sales.sale_line_add(sale=sale, product=argan_oil, quantity=2, by=staff_a)
-    committed(
-        lambda: sales.sale_place(
-            sale=sale,
-            payment=sales.CounterPayment("cash", cash_tendered=Decimal("240")),
-            by=staff_a,
-        )
-    )
+    sell_two(store_a, staff_a, argan_oil, committed)
     assert shelf() == 3
 
 
@@ -298,15 +303,7 @@ def test_a_sale_does_not_send_the_lookup_back_to_the_engine(
         return response.json()
 
     assert lookup()["hits"][0]["shelf"] == 5
-    sale = sales.sale_open(store=store_a, by=staff_a)
-    sales.sale_line_add(sale=sale, product=argan_oil, quantity=2, by=staff_a)
-    committed(
-        lambda: sales.sale_place(
-            sale=sale,
-            payment=sales.CounterPayment("cash", cash_tendered=Decimal("240")),
-            by=staff_a,
-        )
-    )
+    sell_two(store_a, staff_a, argan_oil, committed)
     settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{free_port}"
 
     found = lookup()

@@ -155,6 +155,12 @@ class Shopper:
         self.address(**(address or {}))
         self.ship_by(shipping)
 
+    def buy_cash_on_delivery(self, products, *, shipping: str = "standard"):
+        """The whole guest checkout, paid on delivery; the page after placing."""
+        self.up_to_payment(products, shipping=shipping)
+        self.pay_by("cash_on_delivery")
+        return self.place()
+
 
 def page_text(response) -> str:
     return response.content.decode()
