@@ -6,7 +6,6 @@ into `SearchUnavailable`, so callers degrade on one exception type.
 """
 
 import logging
-import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +23,8 @@ from elasticsearch import (
 from elasticsearch import dsl as dsl  # re-exported for search.documents/queries
 from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
+from shop.pause import Pause
+
 ENGINE_ERRORS = (ApiError, TransportError, BulkIndexError)
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 # shop for everyone. An engine that refuses connections is asked again at
 # once: that costs nothing and it comes back as soon as it is up.
 PAUSE_SECONDS = 10
-_paused_until = 0.0
+paused = Pause()
 
 
 class SearchUnavailable(Exception):
@@ -67,14 +68,13 @@ def ping() -> dict:
 def execute(search: "dsl.Search") -> "dsl.Response":
     """Run a DSL search; raise SearchUnavailable on any engine failure, and
     at once for a while after one timed out (PAUSE_SECONDS)."""
-    global _paused_until
-    if time.monotonic() < _paused_until:
+    if paused.active:
         raise SearchPaused("the engine timed out lately; not asked for now")
     try:
         return search.using(get_client()).execute()
     except ConnectionTimeout as exc:
         pause = getattr(settings, "ELASTICSEARCH_PAUSE_SECONDS", PAUSE_SECONDS)
-        _paused_until = time.monotonic() + pause
+        paused.start(pause)
         logger.warning("Search engine timed out; not asked for %ss", pause)
         raise SearchUnavailable(str(exc)) from exc
     except ENGINE_ERRORS as exc:

@@ -10,7 +10,7 @@ from oscar.core.loading import get_model
 
 from catalog.models import Certification, Cooperative, Product
 from search.indexing import is_paused
-from shop.partner.signals import stock_allocated
+from shop.partner.signals import sold_out, stock_allocated
 
 StockRecord = get_model("partner", "StockRecord")
 Category = get_model("catalogue", "Category")
@@ -38,9 +38,7 @@ def stockrecord_changed(sender, instance, **kwargs):
 def stockrecords_allocated(sender, stockrecords, **kwargs):
     # The index knows whether a product is in stock, not how many are left:
     # only a sale of the last units changes its document.
-    schedule_sync(
-        [record.product_id for record in stockrecords if record.net_stock_level <= 0]
-    )
+    schedule_sync(sold_out(stockrecords))
 
 
 def product_category_changed(sender, instance, **kwargs):

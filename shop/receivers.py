@@ -21,7 +21,7 @@ from shop.cache import (
     products_shown,
     stock_versions_bump,
 )
-from shop.partner.signals import stock_allocated
+from shop.partner.signals import sold_out, stock_allocated
 
 STRUCTURE_MODELS = [
     ("catalogue", "Category"),
@@ -91,14 +91,11 @@ def product_part_changed(sender, instance, field, **kwargs):
 
 
 def stock_sold(sender, stockrecords, **kwargs):
-    # The records come with their levels after the sale.
     _after_commit(
         stock_versions_bump,
         product_ids=_with_parents(record.product_id for record in stockrecords),
     )
-    _products_changed(
-        record.product_id for record in stockrecords if record.net_stock_level <= 0
-    )
+    _products_changed(sold_out(stockrecords))
 
 
 def product_loaded(sender, instance, **kwargs):

@@ -9,25 +9,23 @@ an empty cache, DJANGO_REDIS_IGNORE_EXCEPTIONS); a Redis that refuses
 connections costs nothing to ask and is asked again at once.
 """
 
-import time
-
 from django.conf import settings
 from redis.connection import Connection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from shop.pause import Pause
+
 PAUSE_SECONDS = 10
-_paused_until = 0.0
+paused = Pause()
 
 
 def _pause() -> None:
-    global _paused_until
-    pause = getattr(settings, "REDIS_PAUSE_SECONDS", PAUSE_SECONDS)
-    _paused_until = time.monotonic() + pause
+    paused.start(getattr(settings, "REDIS_PAUSE_SECONDS", PAUSE_SECONDS))
 
 
 def _refuse_while_paused(connection: Connection) -> None:
-    if time.monotonic() < _paused_until:
+    if paused.active:
         connection.disconnect()
         raise RedisConnectionError("Redis timed out lately; not asked for now")
 

@@ -63,7 +63,7 @@ def _engine_not_paused(monkeypatch):
     """A timeout in one test must not leave the next without its engine."""
     from search import engine
 
-    monkeypatch.setattr(engine, "_paused_until", 0.0)
+    monkeypatch.setattr(engine.paused, "until", 0.0)
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +71,7 @@ def _redis_not_paused(monkeypatch):
     """Nor a Redis timeout leave the next without its cache."""
     from shop import redis_pause
 
-    monkeypatch.setattr(redis_pause, "_paused_until", 0.0)
+    monkeypatch.setattr(redis_pause.paused, "until", 0.0)
 
 
 @pytest.fixture(autouse=True)
