@@ -1,5 +1,6 @@
 """Browser fixtures: Playwright driving Debian's chromium, never a downloaded one."""
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -51,3 +52,58 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_session(tmp_path_factory, django_db_blocker):
+    """The demo's pictures and, once loaded, the copy of its tables."""
+    state = {"media": tmp_path_factory.mktemp("demo-media"), "tables": None}
+    yield state
+    if state["tables"]:
+        from tests.e2e import snapshot
+
+        with django_db_blocker.unblock():
+            snapshot.snapshot_drop(state["tables"])
+
+
+@pytest.fixture
+def demo_product(transactional_db, settings, _demo_session):
+    """A shelf-stable demo product with warehouse stock (the demo data, loaded).
+
+    The first test of a session loads the demo and copies its tables; the next
+    ones, starting from a flushed database, get the copy back (snapshot.py).
+    """
+    from django.core.management import call_command
+    from wagtail.models import Collection
+
+    from shop.partner.models import Partner, StockRecord
+    from shop.shipping.services import (
+        cold_chain_cities_ensure,
+        shipping_countries_ensure,
+    )
+    from tests.cms.builders import root_page
+    from tests.e2e import snapshot
+
+    settings.MEDIA_ROOT = _demo_session["media"]
+    if _demo_session["tables"]:
+        snapshot.snapshot_restore(_demo_session["tables"])
+    else:
+        # Transactional tests flush what migrations created: put it back first.
+        root_page()
+        if not Collection.get_first_root_node():
+            Collection.add_root(name="Root")
+        shipping_countries_ensure()
+        cold_chain_cities_ensure()
+        call_command("load_demo", stdout=io.StringIO())
+        _demo_session["tables"] = snapshot.snapshot_take()
+    record = (
+        StockRecord.objects.filter(
+            partner__kind=Partner.Kind.WAREHOUSE,
+            product__cold_chain=False,
+            num_in_stock__gte=5,
+        )
+        .select_related("product")
+        .order_by("product__title")
+        .first()
+    )
+    return record.product

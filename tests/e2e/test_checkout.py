@@ -1,43 +1,10 @@
 """A shopper in a real browser buys demo products by card and by cash on delivery."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
-from wagtail.models import Collection
-
-from shop.partner.models import Partner, StockRecord
-from shop.shipping.services import cold_chain_cities_ensure, shipping_countries_ensure
-from tests.cms.builders import root_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo_product(transactional_db, settings, tmp_path):
-    """A shelf-stable demo product with warehouse stock (the demo data, loaded).
-
-    Transactional tests flush what migrations created, so that is restored first.
-    """
-    settings.MEDIA_ROOT = tmp_path
-    root_page()
-    if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
-    shipping_countries_ensure()
-    cold_chain_cities_ensure()
-    call_command("load_demo", stdout=io.StringIO())
-    record = (
-        StockRecord.objects.filter(
-            partner__kind=Partner.Kind.WAREHOUSE,
-            product__cold_chain=False,
-            num_in_stock__gte=5,
-        )
-        .select_related("product")
-        .order_by("product__title")
-        .first()
-    )
-    return record.product
 
 
 def checkout_to_delivery(page, base, product, email):

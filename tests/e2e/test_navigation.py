@@ -13,7 +13,6 @@ import pytest
 from django.utils import translation
 
 from search import services as search_services
-from tests.e2e.test_checkout import demo_product  # noqa: F401 (fixture)
 from tests.e2e.test_pages import SCREENSHOTS, axe_violations
 from tests.e2e.test_shop_layout import TOO_WIDE
 
@@ -46,7 +45,7 @@ def category_with_children():
 def test_header_menu_on_desktop_and_phone(
     live_server,
     browser,
-    demo_product,  # noqa: F811
+    demo_product,
     language,
 ):
     base = live_server.url
@@ -119,7 +118,7 @@ def test_header_menu_on_desktop_and_phone(
 def test_the_menu_drawer_opens_without_javascript(
     live_server,
     browser,
-    demo_product,  # noqa: F811
+    demo_product,
 ):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     tab = context.new_page()
@@ -146,7 +145,7 @@ CARD_SHAPE = """() => [...document.querySelectorAll('.product-card')].slice(0, 4
 def test_category_filters_on_phone_and_desktop(
     live_server,
     browser,
-    demo_product,  # noqa: F811
+    demo_product,
     language,
 ):
     search_services.index_rebuild()

@@ -15,10 +15,7 @@ from django.utils import translation
 
 from search import local_engine
 from search import services as search_services
-from tests.e2e.test_checkout import (  # noqa: F401 (fixture)
-    deliver_to_casablanca,
-    demo_product,
-)
+from tests.e2e.test_checkout import deliver_to_casablanca
 from tests.e2e.test_checkout_layout import OVERLAPS
 from tests.e2e.test_pages import SCREENSHOTS
 
@@ -132,7 +129,7 @@ def walk(tab, base, language, width, product, problems):
 def test_every_shop_page_fits_phone_and_desktop(
     live_server,
     browser,
-    demo_product,  # noqa: F811
+    demo_product,
     language,
 ):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -154,7 +151,7 @@ def test_every_shop_page_fits_phone_and_desktop(
 def test_category_without_the_search_engine_keeps_full_width_cards(
     live_server,
     page,
-    demo_product,  # noqa: F811
+    demo_product,
     settings,
 ):
     """With the engine stopped the listing has no filters: the cards take the
