@@ -270,6 +270,18 @@ def test_a_hand_made_post_to_a_wagtail_chooser_is_a_bad_request(superuser_client
     assert response.status_code == 200
 
 
+def test_a_redirect_import_posted_without_its_file_is_a_bad_request(
+    superuser_client,
+):
+    """The import's confirmation without its signed file name, or with an
+    unsigned format: Wagtail raised on the missing field or on the bad
+    signature (a 500); now 400."""
+    for form in ({"input_format": "0"}, {"import_file_name": "x", "input_format": "0"}):
+        response = superuser_client.post("/cms/redirects/import/process/", form)
+
+        assert response.status_code == 400
+
+
 def test_only_the_listed_admin_faults_become_bad_requests():
     """The same exception elsewhere is no known fault: it stays a 500."""
     from shop.security.admin_input import known_fault
