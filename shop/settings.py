@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "shop.partner.apps.PartnerConfig",
     "shop.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
-    "oscar.apps.offer.apps.OfferConfig",
+    "shop.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
     "shop.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
@@ -447,7 +447,10 @@ HAYSTACK_CONNECTIONS = {
 # Oscar
 # The address app is forked for its forms only: its tables and migrations stay
 # Oscar's.
-MIGRATION_MODULES = {"address": "oscar.apps.address.migrations"}
+MIGRATION_MODULES = {
+    "address": "oscar.apps.address.migrations",
+    "offer": "oscar.apps.offer.migrations",
+}
 
 OSCAR_SHOP_NAME = "Terroir du Maroc"
 OSCAR_SHOP_TAGLINE = _("Products of Moroccan cooperatives")

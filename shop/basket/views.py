@@ -6,7 +6,8 @@ loads, then again after the addition to find the offers gained or lost),
 follows the addition with a "your basket total is now …" message that reloads
 and prices every line once more, and loads the product's stock records twice.
 Here the offers are fetched once and applied before and after the addition,
-the lines and stock records are loaded once, more of a line already in the
+the product with its stock records comes from the cache, the lines are loaded
+once, more of a line already in the
 basket is one UPDATE (services.py), and there is no total message: the shopper
 still sees what was added and the offers gained or lost; the total is on the
 basket page.
@@ -22,7 +23,9 @@ from oscar.core.utils import safe_referrer
 
 from shop.basket import selectors, services
 from shop.basket.forms import AddToBasketForm
+from shop.cache import catalogue_cached, stock_figures_shown
 from shop.redirects import safe_next_url
+from shop.templatetags.page_parts import FRAGMENT_SECONDS
 
 Applicator = get_class("offer.applicator", "Applicator")
 BasketMessageGenerator = get_class("basket.utils", "BasketMessageGenerator")
@@ -36,9 +39,7 @@ class BasketAddView(views.BasketAddView):
     form_class = AddToBasketForm
 
     def post(self, request, *args, **kwargs):
-        self.product = shortcuts.get_object_or_404(
-            selectors.product_for_basket_queryset(), pk=kwargs["pk"]
-        )
+        self.product = self.product_get(kwargs["pk"])
         basket = basket_lookup.get_basket(request)
         basket.strategy = request.strategy
         self.offers = Applicator().get_offers(basket, request.user, request)
@@ -46,6 +47,26 @@ class BasketAddView(views.BasketAddView):
         # The middleware sets the basket cookie of a new basket from this.
         request.basket = basket
         return FormView.post(self, request, *args, **kwargs)
+
+    def product_get(self, pk):
+        def load():
+            product = shortcuts.get_object_or_404(
+                selectors.product_for_basket_queryset(), pk=pk
+            )
+            # Its stock records decide how many may be added.
+            stock_figures_shown(product.pk)
+            return product
+
+        # Its two queries cost a fifth of an addition; kept like the product
+        # page's (catalog/views.py) until it, its stock or the catalogue
+        # changes. Checkout allocates from the database in any case.
+        return catalogue_cached(
+            "basket-product",
+            pk,
+            compute=load,
+            sales_context=None,
+            timeout=FRAGMENT_SECONDS,
+        )
 
     def form_valid(self, form):
         basket = self.request.basket

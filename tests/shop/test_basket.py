@@ -2,6 +2,7 @@
 
 import html
 import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,9 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
@@ -101,6 +104,22 @@ def test_adding_more_than_the_stock_is_refused(client, argan_oil):
     assert Line.objects.get(product=argan_oil).quantity == 2
 
 
+def test_stock_counted_again_after_the_product_was_added_limits_the_next_addition(
+    client, argan_oil, committed
+):
+    """The product an addition reads is kept between requests; a stock count
+    saved meanwhile limits the next addition at once."""
+    add(client, argan_oil)
+    record = argan_oil.stockrecords.get()
+    record.num_in_stock = 1
+    committed(record.save)
+
+    response = add(client, argan_oil)
+
+    assert shown(response) == ["a maximum of 1 can be bought"]
+    assert Line.objects.get(product=argan_oil).quantity == 1
+
+
 def test_the_last_bottle_can_still_be_added(client, argan_oil):
     """Adding exactly what is left in stock is allowed."""
     add(client, argan_oil, quantity=2)
@@ -123,6 +142,53 @@ def test_a_site_offer_applies_when_the_addition_qualifies(client, argan_oil):
         "Your cart now qualifies for the Two bottles, 10% off offer.",
     ]
     assert "216.00" in basket_page(client)
+
+
+def test_a_site_offer_created_while_baskets_are_open_applies_at_once(
+    client, argan_oil, committed
+):
+    """Site offers are kept between requests; a new one counts from the next."""
+    add(client, argan_oil)
+    committed(two_for_ten_percent_off)
+
+    response = add(client, argan_oil)
+
+    assert shown(response)[-1] == (
+        "Your cart now qualifies for the Two bottles, 10% off offer."
+    )
+
+
+def test_a_closed_site_offer_stops_applying_at_once(client, argan_oil, committed):
+    offer = two_for_ten_percent_off()
+    add(client, argan_oil)
+    add(client, argan_oil)
+    assert "216.00" in basket_page(client)
+
+    offer.status = ConditionalOffer.SUSPENDED
+    committed(offer.save)
+
+    assert "240.00" in basket_page(client)
+    assert "216.00" not in basket_page(client)
+
+
+def test_an_offer_not_started_yet_does_not_apply(client, argan_oil):
+    two_for_ten_percent_off(start_datetime=timezone.now() + timedelta(hours=1))
+
+    add(client, argan_oil, quantity=2)
+
+    assert "240.00" in basket_page(client)
+
+
+def test_an_addition_does_not_query_the_site_offers_again(client, argan_oil):
+    """The site offers come from the cache: no query for them per request."""
+    two_for_ten_percent_off()
+    add(client, argan_oil)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = add(client, argan_oil)
+
+    assert shown(response)[-1].startswith("Your cart now qualifies")
+    assert not [q for q in queries if "offer_conditionaloffer" in q["sql"]]
 
 
 def test_a_voucher_offer_is_reported_lost_to_a_better_one(client, argan_oil):
