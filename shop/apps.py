@@ -6,6 +6,8 @@ class ShopConfig(AppConfig):
 
     def ready(self):
         from shop import lookups, receivers
+        from shop.security import permission_cache
 
         lookups.register()
         receivers.connect()
+        permission_cache.connect()

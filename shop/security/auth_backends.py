@@ -5,11 +5,16 @@ wrong password for a known email took one password hashing longer (about 0.6 s
 in production) than for an unknown one: anyone could tell which emails have an
 account. For an unknown email the password is now hashed once too, as Django's
 ModelBackend does for an unknown username.
+
+Permissions come from the cache (permission_cache.py) instead of two queries
+per request.
 """
 
 from django.contrib.auth import get_user_model
 from oscar.apps.customer import auth_backends
 from oscar.apps.customer.utils import normalise_email
+
+from shop.security.permission_cache import permissions_cached
 
 
 class EmailBackend(auth_backends.EmailBackend):
@@ -25,3 +30,17 @@ class EmailBackend(auth_backends.EmailBackend):
             User().set_password(password)
             return None
         return super()._authenticate(request, email, password, *args, **kwargs)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if (
+            obj is None
+            and user_obj.is_active
+            and not user_obj.is_anonymous
+            and not hasattr(user_obj, "_perm_cache")
+        ):
+            # ModelBackend reads this attribute before querying.
+            user_obj._perm_cache = permissions_cached(
+                user_obj,
+                compute=lambda: super(EmailBackend, self).get_all_permissions(user_obj),
+            )
+        return super().get_all_permissions(user_obj, obj)

@@ -1,0 +1,67 @@
+"""Permissions kept between requests (shop/security/permission_cache.py):
+cheaper staff pages, and a revoked permission is refused from the next request."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def lookup(client, store):
+    return client.get(
+        reverse("instore:lookup", kwargs={"store": store.code}), {"q": "argan"}
+    )
+
+
+def test_a_counter_request_reads_no_permissions_from_the_database(
+    client, staff_a, store_a
+):
+    client.force_login(staff_a)
+    assert lookup(client, store_a).status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        assert lookup(client, store_a).status_code == 200
+
+    assert not [q for q in queries if "auth_permission" in q["sql"]]
+
+
+def test_staff_taken_out_of_their_group_are_refused_at_the_next_request(
+    client, staff_a, store_a, committed
+):
+    client.force_login(staff_a)
+    assert lookup(client, store_a).status_code == 200
+
+    committed(staff_a.groups.clear)
+
+    assert lookup(client, store_a).status_code == 403
+
+
+def test_a_permission_taken_from_the_group_is_refused_at_the_next_request(
+    client, staff_a, store_a, committed
+):
+    client.force_login(staff_a)
+    assert lookup(client, store_a).status_code == 200
+    group = Group.objects.get(user=staff_a)
+
+    committed(
+        lambda: group.permissions.remove(
+            *group.permissions.filter(codename="use_counter")
+        )
+    )
+
+    assert lookup(client, store_a).status_code == 403
+
+
+def test_a_superuser_no_longer_one_loses_every_permission(client, customer, store_a):
+    customer.is_superuser = True
+    customer.save()
+    client.force_login(customer)
+    assert lookup(client, store_a).status_code == 200
+
+    customer.is_superuser = False
+    customer.save()
+
+    assert lookup(client, store_a).status_code == 403
