@@ -7,7 +7,12 @@ cold cache per run) with the whole-page cache off, so every request renders
 the page (fragments and data stay cached, as after a change to one product);
 renders each path once to warm up, measures the CPU time of
 BENCH_PROFILE_REQUESTS (20) renders, then profiles as many with pyinstrument
-and prints the tree.
+and prints the tree. A path written `POST <path>` is posted (quantity 1) by
+one shopper who keeps their cookies, e.g. an add to the basket:
+
+    .venv/bin/python -m tests.bench.bench_profile "POST /fr/shop/basket/add/42/"
+
+BENCH_PROFILE_LOGIN=<email> signs that user in first (store staff at the counter).
 """
 
 import os
@@ -36,10 +41,22 @@ def main(paths: list[str]) -> int:
         from django.test.utils import CaptureQueriesContext
 
         client = Client(HTTP_HOST="127.0.0.1")
+        login = os.environ.get("BENCH_PROFILE_LOGIN")
+        if login:
+            from django.contrib.auth import get_user_model
+
+            client.force_login(get_user_model().objects.get(email=login))
 
         def get(path):
-            # No cookies kept between requests, like the load generator.
-            client.cookies.clear()
+            method, _, post_path = path.rpartition(" ")
+            if method == "POST":
+                # A shopper with a session and a basket, like wrk's connections,
+                # whose one-off messages are not carried to the next request.
+                client.cookies.pop("messages", None)
+                return client.post(post_path, {"quantity": 1})
+            if not login:
+                # No cookies kept between requests, like the load generator.
+                client.cookies.clear()
             return client.get(path)
 
         count = int(os.environ.get("BENCH_PROFILE_REQUESTS") or 20)
