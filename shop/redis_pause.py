@@ -10,7 +10,7 @@ connections costs nothing to ask and is asked again at once.
 """
 
 from django.conf import settings
-from redis.connection import Connection
+from redis.connection import Connection, SSLConnection, UnixDomainSocketConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -30,8 +30,9 @@ def _refuse_while_paused(connection: Connection) -> None:
         raise RedisConnectionError("Redis timed out lately; not asked for now")
 
 
-class PausingConnection(Connection):
-    """redis-py's TCP connection, stopping for a while after a timeout."""
+class _Pausing:
+    """Stops asking Redis for a while after a timeout (before redis-py's class
+    in the bases)."""
 
     def connect(self):
         _refuse_while_paused(self)
@@ -57,14 +58,35 @@ class PausingConnection(Connection):
             raise
 
 
-def redis_cache_options(options: dict) -> dict:
-    """The cache OPTIONS of a django-redis cache: timeouts (redis-py waits
-    forever by default) and the pausing connection; CACHE_URL's query may
-    set the timeouts."""
+class PausingConnection(_Pausing, Connection):
+    """redis-py's TCP connection, stopping for a while after a timeout."""
+
+
+class PausingSSLConnection(_Pausing, SSLConnection):
+    """The same over TLS (rediss://)."""
+
+
+class PausingUnixConnection(_Pausing, UnixDomainSocketConnection):
+    """The same over a Unix socket (unix://)."""
+
+
+PAUSING_CLASSES = {
+    "redis": PausingConnection,
+    "rediss": PausingSSLConnection,
+    "unix": PausingUnixConnection,
+}
+
+
+def redis_cache_options(options: dict, *, location: str) -> dict:
+    """The cache OPTIONS of a django-redis cache at `location`: timeouts
+    (redis-py waits forever by default) and the pausing connection of the
+    URL's scheme (a class given here replaces the one redis-py would pick:
+    TLS must stay TLS); CACHE_URL's query may set the timeouts."""
     options = dict(options)
     options.setdefault("SOCKET_CONNECT_TIMEOUT", 0.5)
     options.setdefault("SOCKET_TIMEOUT", 1)
     pool = dict(options.get("CONNECTION_POOL_KWARGS", {}))
-    pool.setdefault("connection_class", PausingConnection)
+    scheme = location.partition("://")[0].lower()
+    pool.setdefault("connection_class", PAUSING_CLASSES.get(scheme, PausingConnection))
     options["CONNECTION_POOL_KWARGS"] = pool
     return options

@@ -227,7 +227,7 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     from shop.redis_pause import redis_cache_options
 
     CACHES["default"]["OPTIONS"] = redis_cache_options(
-        CACHES["default"].get("OPTIONS", {})
+        CACHES["default"].get("OPTIONS", {}), location=CACHES["default"]["LOCATION"]
     )
 # Redis down or hanging reads as an empty cache (pages render, slower, and it
 # is logged) instead of failing every request; it is used again once it answers.

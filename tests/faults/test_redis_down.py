@@ -20,7 +20,9 @@ def redis_cache(private_redis, settings):
     it (shop/settings.py), pages cached as in production."""
     config = environ.Env.cache_url_config(private_redis.url)
     assert config["BACKEND"] == "django_redis.cache.RedisCache"
-    config["OPTIONS"] = redis_cache_options(config.get("OPTIONS", {}))
+    config["OPTIONS"] = redis_cache_options(
+        config.get("OPTIONS", {}), location=config["LOCATION"]
+    )
     settings.CACHES = {"default": {**config, "KEY_PREFIX": "faults"}}
     settings.PAGE_CACHE_SECONDS = 60
     return private_redis

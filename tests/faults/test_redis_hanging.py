@@ -5,10 +5,15 @@ import os
 import signal
 import time
 
+import environ
 import pytest
 from django.test import Client
+from django_redis.cache import RedisCache
 from oscar.apps.order.models import Order
+from redis.connection import SSLConnection
 
+from shop import redis_pause
+from shop.redis_pause import redis_cache_options
 from shop.shipping.services import cold_chain_cities_ensure, shipping_countries_ensure
 from tests.factories import ProductFactory
 from tests.faults.test_redis_down import redis_cache, visit  # noqa: F401 (fixture)
@@ -63,3 +68,25 @@ def test_shoppers_browse_and_order_while_redis_hangs(hung):
     assert visit(dates.get_absolute_url()) == (200, "miss")
     assert visit(dates.get_absolute_url()) == (200, "hit")
     assert Order.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "tls"),
+    [
+        ("redis://127.0.0.1:6379/1", False),
+        ("rediss://:secret@cache.example.ma:6380/0", True),
+    ],
+)
+def test_a_redis_over_tls_is_reached_over_tls_and_left_alone_after_a_timeout(url, tls):
+    """CACHE_URL=rediss://… (a managed Redis) connects over TLS, pausing too:
+    the pausing connection replaced redis-py's TLS one with plain TCP."""
+    config = environ.Env.cache_url_config(url)
+    backend = RedisCache(
+        config["LOCATION"],
+        {"OPTIONS": redis_cache_options({}, location=config["LOCATION"])},
+    )
+
+    connection_class = backend.client.get_client().connection_pool.connection_class
+
+    assert issubclass(connection_class, SSLConnection) is tls
+    assert connection_class in redis_pause.PAUSING_CLASSES.values()
