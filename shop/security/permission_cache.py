@@ -35,15 +35,15 @@ def permissions_cached(user, *, compute) -> set[str]:
         version = time.time_ns()
         cache.add(VERSION_KEY, version, timeout=None)
         version = cache.get(VERSION_KEY, version)
+    # A superuser has every permission: one who no longer is must not keep them.
+    kept = {"version": version, "superuser": user.is_superuser}
     entry = found.get(key)
-    if entry is not None and entry["version"] == version:
+    if entry is not None and entry["kept"] == kept:
         return entry["permissions"]
     permissions = set(compute())
     # Stored with the version read before the rows: a change committed in
     # between has moved it, and the next request reads the rows again.
-    cache.set(
-        key, {"version": version, "permissions": permissions}, PERMISSIONS_SECONDS
-    )
+    cache.set(key, {"kept": kept, "permissions": permissions}, PERMISSIONS_SECONDS)
     return permissions
 
 
