@@ -125,6 +125,20 @@ def _seed_version() -> None:
     cache.add(VERSION_KEY, time.time_ns() // 1_000_000, timeout=VERSION_TIMEOUT)
 
 
+def version_bump(key: str) -> None:
+    """Move a version key (offers, permissions) to the time of the bump."""
+    cache.set(key, time.time_ns(), timeout=VERSION_TIMEOUT)
+
+
+def version_or_seeded(key: str, found: int | None) -> int | None:
+    """The version `found` at `key`, or, when the cache had none, the one this
+    call or a concurrent one seeded from the clock."""
+    if found is not None:
+        return found
+    cache.add(key, time.time_ns(), timeout=VERSION_TIMEOUT)
+    return cache.get(key)
+
+
 def _bump(key_format: str, product_ids: Iterable[int | None]) -> None:
     # The new version is the time of the bump: an entry computed from rows
     # read before it can tell it may be stale (see `_versions_shown`).

@@ -10,12 +10,12 @@ and ends on time. Ranges are not kept: an offer reads its range's products when
 it is applied.
 """
 
-import time
-
 from django.core.cache import cache
 from django.utils import timezone
 from oscar.apps.offer import applicator
 from oscar.core.loading import get_model
+
+from shop.cache import version_bump, version_or_seeded
 
 ConditionalOffer = get_model("offer", "ConditionalOffer")
 
@@ -26,15 +26,12 @@ OFFERS_SECONDS = 300
 
 
 def site_offers_version_bump() -> None:
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    version_bump(VERSION_KEY)
 
 
 def _open_site_offers() -> list:
     now = timezone.now()
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, timeout=None)
+    version = version_or_seeded(VERSION_KEY, cache.get(VERSION_KEY))
     # Keyed by the version read before the query: offers read just before a
     # change are stored under a version nobody reads any more.
     key = OFFERS_KEY.format(version)

@@ -10,11 +10,11 @@ change made without signals (a bulk delete of group rows) shows within
 PERMISSIONS_SECONDS.
 """
 
-import time
-
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from shop.cache import version_bump, version_or_seeded
 
 VERSION_KEY = "permissions:version"
 PERMISSIONS_KEY = "permissions:user:{}"
@@ -22,7 +22,7 @@ PERMISSIONS_SECONDS = 300
 
 
 def permissions_version_bump() -> None:
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    version_bump(VERSION_KEY)
 
 
 def permissions_cached(user, *, compute) -> set[str]:
@@ -30,11 +30,7 @@ def permissions_cached(user, *, compute) -> set[str]:
     permission data has not changed since they were read."""
     key = PERMISSIONS_KEY.format(user.pk)
     found = cache.get_many([key, VERSION_KEY])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
+    version = version_or_seeded(VERSION_KEY, found.get(VERSION_KEY))
     # A superuser has every permission: one who no longer is must not keep them.
     kept = {"version": version, "superuser": user.is_superuser}
     entry = found.get(key)
