@@ -102,25 +102,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     --reuse-db keeps that flushed database for the next run: without this, a second
     `make test` would start with no Wagtail root page, locales or countries.
     """
-    from django.contrib.sites.models import Site
-    from wagtail.models import Collection
-
-    from shop.shipping.services import (
-        cold_chain_cities_ensure,
-        shipping_countries_ensure,
-    )
-    from tests.cms.builders import locales, root_page
+    from tests.cms.builders import migration_rows_ensure
 
     with django_db_blocker.unblock():
-        Site.objects.get_or_create(
-            id=settings.SITE_ID, defaults={"domain": "example.com", "name": "example"}
-        )
-        locales()
-        root_page()
-        if not Collection.get_first_root_node():
-            Collection.add_root(name="Root")
-        shipping_countries_ensure()
-        cold_chain_cities_ensure()
+        migration_rows_ensure()
 
 
 @pytest.fixture

@@ -63,6 +63,30 @@ def root_page() -> Page:
     )
 
 
+def migration_rows_ensure() -> None:
+    """Put back the rows data migrations create (a transactional test's flush
+    removes them): the Django site, locales, Wagtail's root page and root
+    collection, the shipping countries and cold-chain cities."""
+    from django.conf import settings
+    from django.contrib.sites.models import Site as DjangoSite
+    from wagtail.models import Collection
+
+    from shop.shipping.services import (
+        cold_chain_cities_ensure,
+        shipping_countries_ensure,
+    )
+
+    DjangoSite.objects.get_or_create(
+        id=settings.SITE_ID, defaults={"domain": "example.com", "name": "example"}
+    )
+    locales()
+    root_page()
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+    shipping_countries_ensure()
+    cold_chain_cities_ensure()
+
+
 def site_home(**fields) -> HomePage:
     """Create a French home page and make it the default site's root."""
     home = HomePage(slug="accueil", locale=locales()["fr"], **fields)

@@ -74,14 +74,9 @@ def demo_product(transactional_db, settings, _demo_session):
     ones, starting from a flushed database, get the copy back (snapshot.py).
     """
     from django.core.management import call_command
-    from wagtail.models import Collection
 
     from shop.partner.models import Partner, StockRecord
-    from shop.shipping.services import (
-        cold_chain_cities_ensure,
-        shipping_countries_ensure,
-    )
-    from tests.cms.builders import root_page
+    from tests.cms.builders import migration_rows_ensure
     from tests.e2e import snapshot
 
     settings.MEDIA_ROOT = _demo_session["media"]
@@ -89,11 +84,7 @@ def demo_product(transactional_db, settings, _demo_session):
         snapshot.snapshot_restore(_demo_session["tables"])
     else:
         # Transactional tests flush what migrations created: put it back first.
-        root_page()
-        if not Collection.get_first_root_node():
-            Collection.add_root(name="Root")
-        shipping_countries_ensure()
-        cold_chain_cities_ensure()
+        migration_rows_ensure()
         call_command("load_demo", stdout=io.StringIO())
         _demo_session["tables"] = snapshot.snapshot_take()
     record = (
