@@ -44,14 +44,18 @@ may lag by PAGE_CACHE_SECONDS.
 
 The cache backend comes from CACHE_URL (local memory by default, Redis in
 production). Local memory is per process: a bump is seen only by the process
-that made it, so any multi-process server must use a shared backend.
+that made it, so any multi-process server must use a shared backend. A bump
+Redis did not take (it timed out or refused, shop/redis_pause.py) is made again
+by the process's first request once Redis is asked again: without it, copies
+kept before the outage would be served until they expire.
 """
 
 import contextlib
 import contextvars
 import hashlib
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -59,6 +63,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
+from shop import redis_pause
 from shop.sales.context import SalesContext
 from shop.sales.selectors import sales_context_get
 
@@ -75,7 +80,11 @@ REFRESH_LOCK_SECONDS = 10
 # nothing is stored for yet, before computing it too.
 FIRST_WAIT_SECONDS = 3.0
 FIRST_WAIT_STEP_SECONDS = 0.02
+# Beyond this many bumps owed to the cache, one structure bump stands for all.
+OWED_MAX = 500
 _MISSING = object()
+_owed: dict[tuple, Callable[[], None]] = {}
+_owed_lock = threading.Lock()
 _shown: contextvars.ContextVar[set | None] = contextvars.ContextVar(
     "catalogue_products_shown", default=None
 )
@@ -112,6 +121,10 @@ def catalogue_version_kept():
 
 def catalogue_version_bump() -> None:
     """Make every cached catalogue entry stale (call after commit)."""
+    written_or_owed(("structure",), _structure_bump)
+
+
+def _structure_bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -125,9 +138,12 @@ def _seed_version() -> None:
     cache.add(VERSION_KEY, time.time_ns() // 1_000_000, timeout=VERSION_TIMEOUT)
 
 
-def version_bump(key: str) -> None:
-    """Move a version key (offers, permissions) to the time of the bump."""
-    cache.set(key, time.time_ns(), timeout=VERSION_TIMEOUT)
+def version_bump(key: str, *, timeout: int = VERSION_TIMEOUT) -> None:
+    """Move a version key (offers, permissions, a visitor's parts) to the time
+    of the bump."""
+    written_or_owed(
+        ("version", key), lambda: cache.set(key, time.time_ns(), timeout=timeout)
+    )
 
 
 def version_or_seeded(key: str, found: int | None) -> int | None:
@@ -142,10 +158,41 @@ def version_or_seeded(key: str, found: int | None) -> int | None:
 def _bump(key_format: str, product_ids: Iterable[int | None]) -> None:
     # The new version is the time of the bump: an entry computed from rows
     # read before it can tell it may be stale (see `_versions_shown`).
-    token = time.time_ns()
-    keys = {key_format.format(pk): token for pk in product_ids if pk}
+    keys = sorted({key_format.format(pk) for pk in product_ids if pk})
+
+    def write():
+        cache.set_many(dict.fromkeys(keys, time.time_ns()), VERSION_TIMEOUT)
+
     if keys:
-        cache.set_many(keys, VERSION_TIMEOUT)
+        written_or_owed(("versions", *keys), write)
+
+
+def written_or_owed(name: tuple, write: Callable[[], None]) -> None:
+    """Make a version bump; when the cache may have missed it, owe it, to be
+    made again by `owed_bumps_made` (under `name`: the same bump owed twice is
+    made once)."""
+    failures = redis_pause.failures
+    write()
+    if redis_pause.failures == failures:
+        return
+    with _owed_lock:
+        if len(_owed) >= OWED_MAX:
+            _owed.clear()
+            _owed[("structure",)] = _structure_bump
+        else:
+            _owed[name] = write
+
+
+def owed_bumps_made(**kwargs) -> None:
+    """Make again the bumps the cache missed, once Redis may be asked again
+    (receiver of request_started: the first request after an outage)."""
+    if not _owed or redis_pause.paused.active:
+        return
+    with _owed_lock:
+        owed = list(_owed.items())
+        _owed.clear()
+    for name, write in owed:
+        written_or_owed(name, write)
 
 
 def product_versions_bump(*, product_ids: Iterable[int | None]) -> None:

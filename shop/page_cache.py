@@ -52,6 +52,7 @@ from shop.cache import (
     refresh_claimed,
     refresh_released,
     stored_and_version,
+    version_bump,
     versions_current,
 )
 from shop.sales.selectors import sales_context_get
@@ -400,10 +401,9 @@ def visitor_changed(request) -> None:
     """Forget the visitor's cached personal parts (they posted a form: their
     basket, account or wish lists may have changed)."""
     if getattr(settings, "PAGE_CACHE_SECONDS", 0) and not request_is_shareable(request):
-        cache.set(
+        version_bump(
             VISITOR_VERSION_KEY.format(_visitor(request)),
-            time.time_ns(),
-            STALE_GRACE_SECONDS + getattr(settings, "PAGE_CACHE_SECONDS", 0),
+            timeout=STALE_GRACE_SECONDS + getattr(settings, "PAGE_CACHE_SECONDS", 0),
         )
 
 

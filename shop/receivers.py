@@ -12,11 +12,13 @@ which show on cooperative pages too) moves the structure version: everything is.
 
 from functools import partial
 
+from django.core.signals import request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 from shop.cache import (
     catalogue_version_bump,
+    owed_bumps_made,
     product_versions_bump,
     products_shown,
     stock_versions_bump,
@@ -146,3 +148,4 @@ def connect():
     page_published.connect(structure_changed, dispatch_uid="catalogue-version-pub")
     page_unpublished.connect(structure_changed, dispatch_uid="catalogue-version-unpub")
     product_viewed.connect(product_view_noted, dispatch_uid="page-cache-viewed")
+    request_started.connect(owed_bumps_made, dispatch_uid="cache-owed-bumps")

@@ -7,6 +7,10 @@ gunicorn timeout. After one timeout this process stops talking to Redis for
 REDIS_PAUSE_SECONDS (each call then fails at once, and django-redis reads it as
 an empty cache, DJANGO_REDIS_IGNORE_EXCEPTIONS); a Redis that refuses
 connections costs nothing to ask and is asked again at once.
+
+Every failed call is counted (`failures`): django-redis ignores cache errors,
+so a write that must not be lost (a version bump, shop/cache.py) tells from
+this count that it may not have reached Redis.
 """
 
 from django.conf import settings
@@ -18,15 +22,23 @@ from shop.pause import Pause
 
 PAUSE_SECONDS = 10
 paused = Pause()
+# Calls of this process that failed (timed out, refused, or not made during a
+# pause); only compared with an earlier reading.
+failures = 0
+FAILURES = (RedisTimeoutError, RedisConnectionError)
 
 
-def _pause() -> None:
-    paused.start(getattr(settings, "REDIS_PAUSE_SECONDS", PAUSE_SECONDS))
+def _failed(error: Exception | None = None) -> None:
+    global failures
+    failures += 1
+    if isinstance(error, RedisTimeoutError):
+        paused.start(getattr(settings, "REDIS_PAUSE_SECONDS", PAUSE_SECONDS))
 
 
 def _refuse_while_paused(connection: Connection) -> None:
     if paused.active:
         connection.disconnect()
+        _failed()
         raise RedisConnectionError("Redis timed out lately; not asked for now")
 
 
@@ -38,23 +50,23 @@ class _Pausing:
         _refuse_while_paused(self)
         try:
             return super().connect()
-        except RedisTimeoutError:
-            _pause()
+        except FAILURES as error:
+            _failed(error)
             raise
 
     def send_packed_command(self, command, check_health=True):
         _refuse_while_paused(self)
         try:
             return super().send_packed_command(command, check_health)
-        except RedisTimeoutError:
-            _pause()
+        except FAILURES as error:
+            _failed(error)
             raise
 
     def read_response(self, *args, **kwargs):
         try:
             return super().read_response(*args, **kwargs)
-        except RedisTimeoutError:
-            _pause()
+        except FAILURES as error:
+            _failed(error)
             raise
 
 

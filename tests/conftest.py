@@ -68,10 +68,11 @@ def _engine_not_paused(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _redis_not_paused(monkeypatch):
-    """Nor a Redis timeout leave the next without its cache."""
-    from shop import redis_pause
+    """Nor a Redis timeout leave the next without its cache, or owing it bumps."""
+    from shop import cache, redis_pause
 
     monkeypatch.setattr(redis_pause.paused, "until", 0.0)
+    cache._owed.clear()
 
 
 @pytest.fixture(autouse=True)
