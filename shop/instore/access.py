@@ -9,7 +9,9 @@ from their group's permissions (shop.roles).
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from shop.cache import catalogue_cached
 from shop.partner.models import Partner
+from shop.security.permission_cache import access_cached
 
 USE_COUNTER = "instore.use_counter"
 ANY_STORE = "instore.act_for_any_store"
@@ -36,15 +38,33 @@ def counter_store_get(*, user, code: str) -> Partner:
     Raises Http404 for no such store and PermissionDenied for a store of
     someone else (whose existence staff may know: stores are public).
     """
-    store = Partner.objects.filter(kind=Partner.Kind.PILOT_STORE, code=code).first()
+    # Both from the cache: every counter request, a lookup at each keystroke
+    # included, asks them.
+    store = catalogue_cached(
+        "pilot-store",
+        code,
+        compute=lambda: Partner.objects.filter(
+            kind=Partner.Kind.PILOT_STORE, code=code
+        ).first(),
+        sales_context=None,
+        keep=lambda store: store is not None,
+    )
     if store is None:
         raise Http404
     if not (
         user.has_perm(ANY_STORE)
-        or (user.has_perm(USE_COUNTER) and store.users.filter(pk=user.pk).exists())
+        or (user.has_perm(USE_COUNTER) and store.pk in _store_ids(user))
     ):
         raise PermissionDenied
     return store
+
+
+def _store_ids(user) -> set[int]:
+    return access_cached(
+        user,
+        "stores",
+        compute=lambda: Partner.objects.filter(users=user).values_list("pk", flat=True),
+    )
 
 
 def counter_permission_check(*, user, permission: str) -> None:

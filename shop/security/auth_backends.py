@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from oscar.apps.customer import auth_backends
 from oscar.apps.customer.utils import normalise_email
 
-from shop.security.permission_cache import permissions_cached
+from shop.security.permission_cache import access_cached
 
 
 class EmailBackend(auth_backends.EmailBackend):
@@ -39,8 +39,9 @@ class EmailBackend(auth_backends.EmailBackend):
             and not hasattr(user_obj, "_perm_cache")
         ):
             # ModelBackend reads this attribute before querying.
-            user_obj._perm_cache = permissions_cached(
+            user_obj._perm_cache = access_cached(
                 user_obj,
+                "permissions",
                 compute=lambda: super(EmailBackend, self).get_all_permissions(user_obj),
             )
         return super().get_all_permissions(user_obj, obj)

@@ -16,16 +16,43 @@ def lookup(client, store):
     )
 
 
-def test_a_counter_request_reads_no_permissions_from_the_database(
+def test_a_counter_request_reads_no_permissions_nor_its_store_from_the_database(
     client, staff_a, store_a
 ):
+    """A lookup at each keystroke: the staff member's permissions, the store
+    and who works there come from the cache."""
     client.force_login(staff_a)
     assert lookup(client, store_a).status_code == 200
 
     with CaptureQueriesContext(connection) as queries:
         assert lookup(client, store_a).status_code == 200
 
-    assert not [q for q in queries if "auth_permission" in q["sql"]]
+    tables = ("auth_permission", "partner_partner")
+    assert not [q for q in queries if any(table in q["sql"] for table in tables)]
+
+
+def test_staff_taken_off_a_store_are_refused_there_at_the_next_request(
+    client, staff_a, store_a, store_b, committed
+):
+    client.force_login(staff_a)
+    assert lookup(client, store_a).status_code == 200
+    assert lookup(client, store_b).status_code == 403
+
+    committed(lambda: (store_a.users.remove(staff_a), store_b.users.add(staff_a)))
+
+    assert lookup(client, store_a).status_code == 403
+    assert lookup(client, store_b).status_code == 200
+
+
+def test_a_store_renamed_shows_at_the_next_request(client, staff_a, store_a, committed):
+    client.force_login(staff_a)
+    sale_page = reverse("instore:counter", kwargs={"store": store_a.code})
+    assert client.get(sale_page).status_code == 200
+
+    store_a.name = "Boutique Casablanca Maârif"
+    committed(store_a.save)
+
+    assert "Boutique Casablanca Maârif" in client.get(sale_page).content.decode()
 
 
 def test_staff_taken_out_of_their_group_are_refused_at_the_next_request(
