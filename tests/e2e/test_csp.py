@@ -73,3 +73,13 @@ def test_shop_checkout_dashboard_and_cms_run_under_their_policies(
     page.goto(f"{base}{reverse('wagtailadmin_pages:edit', args=[showcase.home.pk])}")
     page.locator(".Draftail-Editor").first.wait_for()
     assert refusals == []
+
+    # On a phone the order list scrolls inside its own box, not the page.
+    page.set_viewport_size({"width": 390, "height": 844})
+    with translation.override("fr"):
+        page.goto(f"{base}{reverse('dashboard:order-list')}")
+    assert page.locator("table tbody tr").count() == 1
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the order list scrolls {overflow} px sideways"
