@@ -12,12 +12,17 @@ one shopper who keeps their cookies, e.g. an add to the basket:
 
     .venv/bin/python -m tests.bench.bench_profile "POST /fr/shop/basket/add/42/"
 
+Other fields follow the path, form-encoded: "POST <path> code=BENCH-1&quantity=1".
+
 BENCH_PROFILE_LOGIN=<email> signs that user in first (store staff at the counter).
+BENCH_PROFILE_PAGE_CACHE=<seconds> turns the whole-page cache on, to profile
+what a stored page costs to serve (the visitor without cookies gets hits).
 """
 
 import os
 import sys
 import time
+from urllib.parse import parse_qsl
 
 from tests.bench.bench_storefront import BENCH_DIR, bench_env
 
@@ -31,7 +36,7 @@ def main(paths: list[str]) -> int:
     try:
         env = bench_env(f"profile-{time.time_ns()}")
         env["ELASTICSEARCH_URL"] = engine.url
-        env["PAGE_CACHE_SECONDS"] = "0"
+        env["PAGE_CACHE_SECONDS"] = os.environ.get("BENCH_PROFILE_PAGE_CACHE") or "0"
         os.environ.update(env)
         import django
 
@@ -48,12 +53,14 @@ def main(paths: list[str]) -> int:
             client.force_login(get_user_model().objects.get(email=login))
 
         def get(path):
-            method, _, post_path = path.rpartition(" ")
+            method, _, rest = path.partition(" ")
             if method == "POST":
                 # A shopper with a session and a basket, like wrk's connections,
                 # whose one-off messages are not carried to the next request.
                 client.cookies.pop("messages", None)
-                return client.post(post_path, {"quantity": 1})
+                post_path, _, data = rest.partition(" ")
+                fields = dict(parse_qsl(data)) if data else {"quantity": 1}
+                return client.post(post_path, fields)
             if not login:
                 # No cookies kept between requests, like the load generator.
                 client.cookies.clear()
