@@ -13,8 +13,8 @@ still sees what was added and the offers gained or lost; the total is on the
 basket page.
 """
 
-from django import shortcuts
 from django.contrib import messages
+from django.http import Http404
 from django.views.generic import FormView
 from oscar.apps.basket import views
 from oscar.apps.basket.middleware import BasketMiddleware
@@ -23,9 +23,7 @@ from oscar.core.utils import safe_referrer
 
 from shop.basket import selectors, services
 from shop.basket.forms import AddToBasketForm
-from shop.cache import catalogue_cached, stock_figures_shown
 from shop.redirects import safe_next_url
-from shop.templatetags.page_parts import FRAGMENT_SECONDS
 
 Applicator = get_class("offer.applicator", "Applicator")
 BasketMessageGenerator = get_class("basket.utils", "BasketMessageGenerator")
@@ -49,24 +47,10 @@ class BasketAddView(views.BasketAddView):
         return FormView.post(self, request, *args, **kwargs)
 
     def product_get(self, pk):
-        def load():
-            product = shortcuts.get_object_or_404(
-                selectors.product_for_basket_queryset(), pk=pk
-            )
-            # Its stock records decide how many may be added.
-            stock_figures_shown(product.pk)
-            return product
-
-        # Its two queries cost a fifth of an addition; kept like the product
-        # page's (catalog/views.py) until it, its stock or the catalogue
-        # changes. Checkout allocates from the database in any case.
-        return catalogue_cached(
-            "basket-product",
-            pk,
-            compute=load,
-            sales_context=None,
-            timeout=FRAGMENT_SECONDS,
-        )
+        product = selectors.product_for_basket_get(pk)
+        if product is None:
+            raise Http404
+        return product
 
     def form_valid(self, form):
         basket = self.request.basket

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from catalog.models import Product
+from shop.basket.selectors import product_for_basket_get
 from shop.db import is_row_id
 from shop.instore import forms, selectors
 from shop.instore.models import CounterSale
@@ -98,10 +98,13 @@ class SaleView(CounterMixin, TemplateView):
     """The sale screen: lines, customer, fulfilment, totals and payment."""
 
     template_name = "instore/sale.html"
+    sale_joined = True
 
     def sale(self) -> CounterSale:
         if not hasattr(self, "_sale"):
-            sale = selectors.sale_get(store=self.store, pk=self.kwargs["pk"])
+            sale = selectors.sale_get(
+                store=self.store, pk=self.kwargs["pk"], joined=self.sale_joined
+            )
             if sale is None:
                 raise Http404
             self._sale = sale
@@ -167,6 +170,7 @@ class SaleActionView(SaleView):
     http_method_names = ["post"]
     form_class = None
     form_name = ""
+    sale_joined = False
 
     def post(self, request, *args, **kwargs):
         form = self.form_class(request.POST) if self.form_class else None
@@ -192,12 +196,12 @@ class SaleLineAddView(SaleActionView):
         quantity = form.cleaned_data["quantity"]
         product_id = form.cleaned_data.get("product")
         if product_id:
-            product = Product.objects.filter(pk=product_id).first()
+            product = product_for_basket_get(product_id)
         else:
             code = form.cleaned_data["code"].strip()
             lookup = selectors.counter_lookup(store=self.store, text=code, limit=2)
             product = (
-                Product.objects.get(pk=lookup.hits[0].product_id)
+                product_for_basket_get(lookup.hits[0].product_id)
                 if lookup.exact and len(lookup.hits) == 1
                 else None
             )
