@@ -443,7 +443,11 @@ def _with_personal_parts(request, content: str, stored: dict, anonymous: bool) -
     ]
     if not matches:
         return content
-    visitor_version = cache.get(VISITOR_VERSION_KEY.format(_visitor(request)), 0)
+    visitor_version = (
+        cache.get(VISITOR_VERSION_KEY.format(_visitor(request)), 0)
+        if any(part.varies_on == "visitor" for _, part in matches)
+        else None
+    )
     keys = [
         _part_key(request, match["spec"], part, stored, visitor_version)
         for match, part in matches
