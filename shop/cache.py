@@ -84,6 +84,10 @@ FIRST_WAIT_STEP_SECONDS = 0.02
 OWED_MAX = 500
 _MISSING = object()
 _owed: dict[tuple, Callable[[], None]] = {}
+# The version keys each entry read by this process depended on (at most
+# DEPENDENCIES_KEPT entries), to read them with it next time.
+DEPENDENCIES_KEPT = 10_000
+_dependencies_read: dict[str, tuple[str, ...]] = {}
 _owed_lock = threading.Lock()
 _shown: contextvars.ContextVar[set | None] = contextvars.ContextVar(
     "catalogue_products_shown", default=None
@@ -425,12 +429,8 @@ def catalogue_cached_or_previous(
         sales_context=sales_context,
         language=language,
     )
-    stored, version = stored_and_version(key)
-    if (
-        stored is not None
-        and stored["version"] == version
-        and versions_current(stored["versions"])
-    ):
+    stored, version, current = stored_current(key)
+    if stored is not None and stored["version"] == version and current:
         replayed(stored["versions"])
         return stored["value"]
     claimed = refresh_claimed(key)
@@ -457,11 +457,29 @@ def catalogue_cached_or_previous(
     return result.value
 
 
-def stored_and_version(key: str) -> tuple[dict | None, int]:
+def stored_current(key: str) -> tuple[dict | None, int, bool]:
     """Return what is stored under a key kept across versions (with the version
-    it was computed at) and the current structure version, in one round trip."""
-    found = cache.get_many([VERSION_KEY, key])
-    return found.get(key), found.get(VERSION_KEY) or catalogue_version()
+    it was computed at and the versions it depends on), the current structure
+    version, and whether those versions are all current.
+
+    One round trip once this process has read the entry: the version keys it
+    depended on then are read with it (a second one only when they differ).
+    """
+    dependencies = _dependencies_read.get(key, ())
+    found = cache.get_many([VERSION_KEY, key, *dependencies])
+    stored = found.get(key)
+    version = found.get(VERSION_KEY) or catalogue_version()
+    if stored is None:
+        return None, version, False
+    versions = stored["versions"]
+    if versions.keys() == set(dependencies):
+        current = all(found.get(name) == seen for name, seen in versions.items())
+    else:
+        current = versions_current(versions)
+        if len(_dependencies_read) >= DEPENDENCIES_KEPT:
+            _dependencies_read.clear()
+        _dependencies_read[key] = tuple(versions)
+    return stored, version, current
 
 
 def refresh_claimed(key: str) -> bool:

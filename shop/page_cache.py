@@ -51,9 +51,8 @@ from shop.cache import (
     products_shown_collected,
     refresh_claimed,
     refresh_released,
-    stored_and_version,
+    stored_current,
     version_bump,
-    versions_current,
 )
 from shop.sales.selectors import sales_context_get
 
@@ -163,14 +162,10 @@ class SharedPageCacheMiddleware:
         if not anonymous and not _shared_for_everyone(request):
             return _marked(self.get_response(request), "bypass")
         key = _page_key(request)
-        stored, version = stored_and_version(key)
+        stored, version, current = stored_current(key)
         if stored is not None:
             fresh = stored["fresh_until"] > time.time()
-            if (
-                fresh
-                and stored["version"] == version
-                and versions_current(stored["versions"])
-            ):
+            if fresh and stored["version"] == version and current:
                 return _marked(_served(request, stored, anonymous, hit=True), "hit")
         # Stale or missing: one request renders the page while the others get
         # the previous copy, or wait for this one, instead of all rendering it.
