@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
-from django.urls import reverse
 
 from shop.checkout.views import stripe_js_context
+from shop.url_paths import path_of
 
 STRIPE_JS_DIRECTIVES = ("script-src", "frame-src", "connect-src")
 # What Stripe.js loaded from js.stripe.com opens and calls besides its own
@@ -62,7 +62,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if report_only:
             return parts
-        if request.path_info.startswith(reverse("wagtailadmin_home")):
+        if request.path_info.startswith(path_of("wagtailadmin_home")):
             parts.replace = {**WAGTAIL_ADMIN_SOURCES, **(parts.replace or {})}
         else:
             update = dict(parts.update or {})

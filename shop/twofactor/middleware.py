@@ -12,6 +12,7 @@ from shop.twofactor.selectors import (
     two_factor_applies,
     two_factor_required,
 )
+from shop.url_paths import path_of
 
 # Where the back office starts; the counter (/store/) and the shop are not in it.
 PROTECTED = ("dashboard:index", "wagtailadmin_home", "admin:index")
@@ -23,7 +24,7 @@ def _paths(names) -> list[str]:
     paths = []
     for name in names:
         try:
-            paths.append(reverse(name))
+            paths.append(path_of(name))
         except NoReverseMatch:  # an admin that is not mounted
             continue
     return paths
