@@ -72,6 +72,13 @@ def test_a_counter_sale_and_a_return_by_keyboard(live_server, page, store, manag
         page.keyboard.press("Enter")
     assert page.locator(".counter-lines tbody tr").count() == 2
     assert "215,00" in page.locator("[data-total]").inner_text()
+    # The same sale on a phone: the lines fit, the page does not scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the sale scrolls {overflow} px sideways on a phone"
+    page.set_viewport_size({"width": 1024, "height": 768})
 
     # F4 jumps to the payment; ↓ ↓ picks "cash and card" (split).
     page.keyboard.press("F4")
