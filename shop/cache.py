@@ -84,11 +84,11 @@ FIRST_WAIT_STEP_SECONDS = 0.02
 OWED_MAX = 500
 _MISSING = object()
 _owed: dict[tuple, Callable[[], None]] = {}
+_owed_lock = threading.Lock()
 # The version keys each entry read by this process depended on (at most
 # DEPENDENCIES_KEPT entries), to read them with it next time.
 DEPENDENCIES_KEPT = 10_000
 _dependencies_read: dict[str, tuple[str, ...]] = {}
-_owed_lock = threading.Lock()
 _shown: contextvars.ContextVar[set | None] = contextvars.ContextVar(
     "catalogue_products_shown", default=None
 )
@@ -125,7 +125,7 @@ def catalogue_version_kept():
 
 def catalogue_version_bump() -> None:
     """Make every cached catalogue entry stale (call after commit)."""
-    written_or_owed(("structure",), _structure_bump)
+    _written_or_owed(("structure",), _structure_bump)
 
 
 def _structure_bump() -> None:
@@ -145,7 +145,7 @@ def _seed_version() -> None:
 def version_bump(key: str, *, timeout: int = VERSION_TIMEOUT) -> None:
     """Move a version key (offers, permissions, a visitor's parts) to the time
     of the bump."""
-    written_or_owed(
+    _written_or_owed(
         ("version", key), lambda: cache.set(key, time.time_ns(), timeout=timeout)
     )
 
@@ -168,10 +168,10 @@ def _bump(key_format: str, product_ids: Iterable[int | None]) -> None:
         cache.set_many(dict.fromkeys(keys, time.time_ns()), VERSION_TIMEOUT)
 
     if keys:
-        written_or_owed(("versions", *keys), write)
+        _written_or_owed(("versions", *keys), write)
 
 
-def written_or_owed(name: tuple, write: Callable[[], None]) -> None:
+def _written_or_owed(name: tuple, write: Callable[[], None]) -> None:
     """Make a version bump; when the cache may have missed it, owe it, to be
     made again by `owed_bumps_made` (under `name`: the same bump owed twice is
     made once)."""
@@ -196,7 +196,7 @@ def owed_bumps_made(**kwargs) -> None:
         owed = list(_owed.items())
         _owed.clear()
     for name, write in owed:
-        written_or_owed(name, write)
+        _written_or_owed(name, write)
 
 
 def product_versions_bump(*, product_ids: Iterable[int | None]) -> None:
