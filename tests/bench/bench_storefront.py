@@ -113,6 +113,7 @@ class Result:
     target_rps: int = 0
     target_p95_ms: int = 0
     cpu_idle_before_pct: float | None = None
+    busiest_worker_pct: float | None = None  # its share of the workers' CPU
 
 
 def say(message: str) -> None:
@@ -147,6 +148,25 @@ class Gunicorn:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
+
+    def worker_cpu_ticks(self) -> dict[int, int]:
+        """CPU time (clock ticks) each worker has used so far."""
+        master = self.process.pid
+        try:
+            with open(f"/proc/{master}/task/{master}/children") as children:
+                pids = [int(pid) for pid in children.read().split()]
+        except OSError:
+            return {}
+        ticks = {}
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    # utime and stime, after the command name in parentheses.
+                    fields = stat.read().rpartition(")")[2].split()
+            except OSError:
+                continue
+            ticks[pid] = int(fields[11]) + int(fields[12])
+        return ticks
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -740,7 +760,20 @@ def settled() -> float:
     return idle
 
 
-def measure(base_url: str, target: Target, duration: int, warmup: int) -> Result:
+# Above this share of the workers' CPU, one worker served most of a page's
+# requests (wrk's keep-alive connections all landed on it): the page was
+# measured on one core, whatever its code costs.
+BUSIEST_WORKER_NOTE_PCT = 60
+
+
+def _busiest_share(before: dict[int, int], after: dict[int, int]) -> float | None:
+    used = [ticks - before.get(pid, 0) for pid, ticks in after.items()]
+    total = sum(used)
+    return round(100 * max(used) / total, 1) if total else None
+
+
+def measure(server: Gunicorn, target: Target, duration: int, warmup: int) -> Result:
+    base_url = server.url
     rps, p95 = target.goal or TARGETS[target.name]
     result = Result(
         target.name, target.path, "", target.note, target_rps=rps, target_p95_ms=p95
@@ -760,7 +793,13 @@ def measure(base_url: str, target: Target, duration: int, warmup: int) -> Result
     result.cpu_idle_before_pct = settled()
     if warmup:
         run_wrk(base_url, target, warmup)
+    ticks = server.worker_cpu_ticks()
     figures = run_wrk(base_url, target, duration)
+    result.busiest_worker_pct = _busiest_share(ticks, server.worker_cpu_ticks())
+    busiest = result.busiest_worker_pct
+    if busiest is not None and busiest > BUSIEST_WORKER_NOTE_PCT:
+        note = f"one worker did {busiest:.0f}% of the work: connections not spread"
+        result.note = f"{result.note}; {note}" if result.note else note
     if not figures["requests"]:
         result.status = "fail"
         result.note = f"no response within {duration}s"
@@ -1009,12 +1048,12 @@ def main() -> int:
             if only and target.name not in only:
                 continue
             say(f"» {target.name}: {target.path or target.note}")
-            results.append(measure(server.url, target, duration, warmup))
+            results.append(measure(server, target, duration, warmup))
         for target in shoppers:
             if only and target.name not in only and "session" not in only:
                 continue
             say(f"» {target.name} with a basket: {target.path or target.note}")
-            session_results.append(measure(server.url, target, duration, warmup))
+            session_results.append(measure(server, target, duration, warmup))
         mixed = None
         if not only or "mixed" in only:
             mixed = mixed_workload(server.url, mixed_seconds)
