@@ -192,6 +192,22 @@ def listing_cards_get(*, product_ids: list[int], sales_context: SalesContext) ->
     Each card is kept until its product changes: a listing loads and prices
     only the products whose card the cache lacks (none, most of the time).
     """
+    return _cards_get("listing-card", product_ids, sales_context)
+
+
+def browsable_cards_get(*, product_ids: list[int], sales_context: SalesContext) -> list:
+    """Like listing_cards_get, for ids a visitor's cookie holds (recently
+    viewed products): products since withdrawn, and variants, get no card.
+    Kept apart from the listings' cards, whose ids the engine already checked."""
+    return _cards_get(
+        "browsable-card",
+        product_ids,
+        sales_context,
+        keep=lambda product: product.is_public and product.parent_id is None,
+    )
+
+
+def _cards_get(name, product_ids, sales_context, keep=lambda product: True) -> list:
     from cms.selectors import product_card_build
 
     strategy = get_class("partner.strategy", "Selector")().strategy(
@@ -202,10 +218,11 @@ def listing_cards_get(*, product_ids: list[int], sales_context: SalesContext) ->
         return {
             product.pk: product_card_build(product=product, strategy=strategy)
             for product in product_cards_list(product_ids=missing)
+            if keep(product)
         }
 
     cards = catalogue_cached_per_product(
-        "listing-card", product_ids, compute=build, sales_context=sales_context
+        name, product_ids, compute=build, sales_context=sales_context
     )
     return [cards[pk] for pk in product_ids if cards.get(pk) is not None]
 

@@ -353,9 +353,11 @@ def _has_messages(request) -> bool:
 
 
 def _recently_viewed(request, stored: dict) -> dict:
+    # Ids only: the part's cards come from the cache, not from the database.
     manager = get_class("customer.history", "CustomerHistoryManager")
     current = stored["viewed_product"]
-    return {"products": [p for p in manager.get(request) if p.pk != current]}
+    ids = [pk for pk in reversed(manager.extract(request)) if pk != current]
+    return {"product_ids": ids}
 
 
 def _has_history(request) -> bool:

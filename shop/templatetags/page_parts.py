@@ -81,3 +81,20 @@ def catalogue_fragment(parser, token):
         parser.compile_filter(bits[1]),
         [parser.compile_filter(bit) for bit in bits[2:]],
     )
+
+
+@register.simple_tag(takes_context=True)
+def recently_viewed_cards(context) -> list:
+    """The cards of the visitor's recently viewed products, latest first: from
+    `products` (Oscar's tag, on a rendered page) or `product_ids` (the history
+    cookie, on a stored page). Cards come from the cache like a listing's, so
+    a page served to a shopper with a history runs no query for them."""
+    from search.selectors import browsable_cards_get
+
+    ids = context.get("product_ids")
+    if ids is None:
+        ids = [product.pk for product in context.get("products") or ()]
+    return browsable_cards_get(
+        product_ids=ids,
+        sales_context=sales_context_get(request=context.get("request")),
+    )

@@ -5,6 +5,7 @@ visitor's; and a change to one product throws away only what shows it."""
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -174,6 +175,51 @@ def test_wish_lists_and_recently_viewed_products_are_the_shoppers_own(saffron, h
     assert "Fêtes" not in words(visitor)
     assert "Please login to add products to a wish list." in visitor.content.decode()
     assert "Products you recently viewed" not in words(visitor)
+
+
+def test_a_browsing_shoppers_recently_viewed_products_cost_no_query(
+    saffron, honey, django_assert_num_queries
+):
+    """A shopper who has viewed a few products gets each stored page with their
+    own recently viewed list, priced, with no query: its cards come from the
+    cache like a listing's (each product page view changes that list)."""
+    oil = ProductFactory(title="Huile de nigelle 250 ml", stockrecords__price="80.00")
+    shopper = Client()
+    for product in (honey, oil, saffron, honey):
+        shopper.get(product.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        page = shopper.get(saffron.get_absolute_url())
+
+    assert page["X-Page-Cache"] == "hit"
+    viewed = words(page).split("Products you recently viewed")[1]
+    assert viewed.index("Miel de thym") < viewed.index("Huile de nigelle")
+    assert "MAD95.00" in viewed
+    assert "MAD80.00" in viewed
+    assert "Safran de Taliouine" not in viewed
+
+
+def test_recently_viewed_products_leave_out_withdrawn_ones_and_bad_cookies(
+    saffron, honey, committed
+):
+    """A product taken off sale leaves the list; a history cookie that is not
+    a list of ids shows no list, and the page still answers."""
+    oil = ProductFactory(title="Huile de nigelle 250 ml")
+    shopper = Client()
+    shopper.get(honey.get_absolute_url())
+    shopper.get(saffron.get_absolute_url())
+    honey.is_public = False
+    committed(honey.save)
+
+    page = shopper.get(oil.get_absolute_url())
+    forged = Client()
+    forged.cookies[settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME] = '["x", 1e99, -4]'
+    odd = forged.get(saffron.get_absolute_url())
+
+    assert "Safran de Taliouine" in words(page).split("recently viewed")[1]
+    assert "Miel de thym" not in words(page)
+    assert odd.status_code == 200
+    assert "Products you recently viewed" not in words(odd)
 
 
 def test_a_view_served_from_the_cache_still_counts(saffron):
