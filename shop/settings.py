@@ -453,6 +453,7 @@ MIGRATION_MODULES = {
 }
 
 OSCAR_SHOP_NAME = "Terroir du Maroc"
+OSCAR_DYNAMIC_CLASS_LOADER = "shop.oscar_classes.class_loader"
 OSCAR_SHOP_TAGLINE = _("Products of Moroccan cooperatives")
 OSCAR_DEFAULT_CURRENCY = "MAD"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL

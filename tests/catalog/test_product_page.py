@@ -212,3 +212,23 @@ def test_back_button_follows_each_visitors_own_referrer(client, saffron):
 
         assert "Back to search results" in searcher.content.decode()
         assert "Back to search results" not in direct.content.decode()
+
+
+@pytest.mark.parametrize(
+    "cookie", ['["x"]', "[1e99]", "[99999999999999999999]", "[true, 4.5, -3]"]
+)
+def test_a_forged_recently_viewed_cookie_still_gets_the_page(
+    client, saffron, settings, cookie
+):
+    """The history cookie comes from the browser: ids that are not product ids
+    are dropped (Oscar passed them to a query, and the page answered 500)."""
+    viewed = ProductFactory(title="Miel de thym 500 g")
+    client.cookies[settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME] = cookie.replace(
+        "[", f"[{viewed.pk}, ", 1
+    )
+
+    response = client.get(saffron.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Products you recently viewed" in response.content.decode()
+    assert "Miel de thym 500 g" in response.content.decode()
