@@ -122,9 +122,7 @@ def order_payment_details_get(*, order) -> dict:
 
 def collect_stores_get(*, basket) -> list:
     """The pilot stores holding the whole basket, where it can be collected."""
-    from shop.shipping.selectors import basket_facts_get, pilot_stores_stocking
+    from shop.shipping.selectors import basket_pilot_stores_stocking
 
-    stocking, _missing = pilot_stores_stocking(
-        quantities=basket_facts_get(basket=basket).quantities
-    )
+    stocking, _missing = basket_pilot_stores_stocking(basket=basket)
     return stocking

@@ -181,8 +181,9 @@ def basket_lines_prefetch(*, basket) -> None:
 
 def delivery_method_get(*, intent: OrderIntent, basket, address):
     """The shipping method the intent names, if it can still carry this basket."""
-    from shop.shipping.selectors import delivery_methods_get
+    from shop.shipping.selectors import basket_stock_reread, delivery_methods_get
 
+    basket_stock_reread(basket=basket)
     methods = delivery_methods_get(
         basket=basket, address=address, context=intent.context
     )

@@ -44,7 +44,28 @@ def line_is_chilled(line) -> bool:
     return product.cold_chain or bool(product.parent_id and product.parent.cold_chain)
 
 
+def _basket_memo(basket, name: str, compute):
+    """compute() once per basket object while its lines stay the same.
+
+    One checkout request asks for the shipping options several times (Oscar's
+    session checks, the method, the order placement): each asking read the
+    same weights and store stock again. A basket object lives one request;
+    the order placement reads stock again (basket_stock_reread).
+    """
+    lines = tuple(
+        (line.pk, line.product_id, line.quantity) for line in basket.all_lines()
+    )
+    memo = basket.__dict__.setdefault("_shipping_memo", {})
+    if name not in memo or memo[name][0] != lines:
+        memo[name] = (lines, compute())
+    return memo[name][1]
+
+
 def basket_facts_get(*, basket) -> BasketFacts:
+    return _basket_memo(basket, "facts", lambda: _basket_facts_load(basket))
+
+
+def _basket_facts_load(basket) -> BasketFacts:
     from oscar.core.loading import get_model
 
     attribute_value = get_model("catalogue", "ProductAttributeValue")
@@ -89,6 +110,23 @@ def cold_chain_city_covered(*, city: str) -> bool:
     )
 
 
+def basket_pilot_stores_stocking(*, basket) -> tuple[list, list]:
+    """pilot_stores_stocking for a basket's products, read once per request."""
+    return _basket_memo(
+        basket,
+        "stores",
+        lambda: pilot_stores_stocking(
+            quantities=basket_facts_get(basket=basket).quantities
+        ),
+    )
+
+
+def basket_stock_reread(*, basket) -> None:
+    """Make the next asking read store stock again: placing the order, another
+    buyer may have taken the last unit since the checkout's first asking."""
+    basket.__dict__.get("_shipping_memo", {}).pop("stores", None)
+
+
 def pilot_stores_stocking(*, quantities: dict[int, int]) -> tuple[list, list]:
     """Split pilot stores into those holding every product in the basket and not."""
     stores = list(
@@ -116,7 +154,7 @@ def shipping_options_get(*, basket, address=None) -> list[ShippingOption]:
     domestic = country == DOMESTIC_COUNTRY
     city = getattr(address, "line4", "") or ""
     options = []
-    stocking, missing = pilot_stores_stocking(quantities=facts.quantities)
+    stocking, missing = basket_pilot_stores_stocking(basket=basket)
 
     standard = StandardDelivery(weight=facts.weight, domestic=domestic)
     if facts.cold_chain_titles:
