@@ -9,6 +9,7 @@ the whole basket is allocated with one guarded UPDATE.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_class, get_model
@@ -74,6 +75,13 @@ class OrderCreator(CoreOrderCreator):
 
     def discounts_record(self, order, basket, shipping_method, user) -> None:
         """Record offers and vouchers used by the basket (Oscar's rules)."""
+        # A guest's order comes with no user; Oscar's voucher checks and usage
+        # record ask the user whether they are signed in (a guest's order
+        # with a voucher answered 500).
+        user = user or AnonymousUser()
+        # Locked and checked once; the usage below is recorded for these rows
+        # (Oscar read the vouchers again for it).
+        vouchers = []
         for voucher in basket.vouchers.select_for_update():
             if not voucher.is_active():
                 basket.vouchers.remove(voucher)
@@ -81,6 +89,7 @@ class OrderCreator(CoreOrderCreator):
             available, message = voucher.is_available_to_user(user=user)
             if not available:
                 raise ValueError(message)
+            vouchers.append(voucher)
         for application in basket.offer_applications:
             application["message"] = application["offer"].apply_deferred_benefit(
                 basket, order, application
@@ -93,7 +102,7 @@ class OrderCreator(CoreOrderCreator):
                 application["discount"] = shipping_discount
             self.create_discount_model(order, application)
             self.record_discount(application)
-        for voucher in basket.vouchers.all():
+        for voucher in vouchers:
             self.record_voucher_usage(order, voucher, user)
 
     def lines_create(self, order, basket) -> list:
