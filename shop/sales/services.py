@@ -167,9 +167,16 @@ def basket_lines_prefetch(*, basket) -> None:
     """
     lines = list(basket.all_lines())
     prefetch_related_objects(
-        lines, "product__product_class", "product__parent__product_class"
+        lines,
+        "product__product_class",
+        "product__parent__product_class",
+        "product__stockrecords",
     )
-    prefetch_related_objects([line.product for line in lines], "stockrecords")
+    for line in lines:
+        if line.stockrecord_id and line.stockrecord.product_id == line.product_id:
+            # The record's product is the line's, loaded above: the lookups
+            # below then find it complete instead of loading a second copy.
+            line.stockrecord.product = line.product
     prefetch_related_objects(
         [line.stockrecord for line in lines if line.stockrecord_id],
         "partner",
