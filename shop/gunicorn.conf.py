@@ -9,8 +9,11 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 # Threaded workers keep client connections alive between requests; the sync
-# worker would reconnect for each one.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# worker would reconnect for each one. Ours spreads new connections over the
+# workers with a free thread (shop/gunicorn_worker.py).
+worker_class = os.environ.get(
+    "GUNICORN_WORKER_CLASS", "shop.gunicorn_worker.BalancedThreadWorker"
+)
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 keepalive = 5
 timeout = 30
