@@ -225,7 +225,9 @@ def _cooperative_fields(spec, code, cooperative):
 def _cooperatives(indexes, spec, featured_slugs):
     featured = list(Cooperative.objects.filter(slug__in=featured_slugs))
     others = Cooperative.objects.active().exclude(slug__in=featured_slugs)
-    chosen = featured + list(others.order_by("name")[: spec["count"] - len(featured)])
+    # By slug: "name" is the active language's (django-modeltranslation), and
+    # a build run in English then French chose other cooperatives each time.
+    chosen = featured + list(others.order_by("slug")[: spec["count"] - len(featured)])
     for cooperative in chosen:
         page = _upsert_child(
             indexes["fr"],
