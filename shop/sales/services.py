@@ -26,6 +26,7 @@ from shop.payments.models import CheckoutPayment
 from shop.payments.services import payment_sources_open
 from shop.sales.context import Channel, Fulfilment, OrderIntent
 from shop.sales.models import OrderOrigin
+from shop.sales.tasks import order_confirmation_send_task
 
 logger = logging.getLogger(__name__)
 
@@ -331,8 +332,12 @@ def order_place(
     if intent.context.channel not in (Channel.IN_STORE, Channel.WHOLESALE):
         # The counter hands over (or emails) its own receipt, and a wholesale
         # buyer gets the proforma invoice of the accepted quote instead.
+        # Robust: the order is committed whatever becomes of its email.
         transaction.on_commit(
-            lambda: order_confirmation_send(order=order, language=intent.language)
+            lambda: order_confirmation_send_task.enqueue(
+                order_id=order.pk, language=intent.language
+            ),
+            robust=True,
         )
     return order
 
