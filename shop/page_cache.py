@@ -481,11 +481,19 @@ def _personal_part(request, spec: str, part: Part, stored: dict) -> str:
 
 
 def _argument(name: str, value: str):
-    # Only ids travel in the page: a product part gets an unsaved Product with
-    # that id, enough for its URLs and for queries filtering on it.
+    # Only ids travel in the page: a product part gets a Product with that id,
+    # enough for its URLs and for queries filtering on it.
     if name == "product":
-        return get_model("catalogue", "Product")(pk=int(value))
+        return _product_stand_in(int(value))
     return value
+
+
+def _product_stand_in(product_id: int):
+    """A Product holding only its id, its other fields deferred (read from the
+    database if ever asked). Product(pk=…) set every translated field's
+    default, switching language for each: 175 µs against 8, on every hit of a
+    product page."""
+    return get_model("catalogue", "Product").from_db(None, ["id"], [product_id])
 
 
 def personal_marked(template: str, arguments: str, html: str) -> str:
@@ -498,7 +506,7 @@ def _product_viewed_again(request, response, product_id: int, *, hit: bool) -> N
     viewed list and, when the view did not run for them, the view count."""
     from oscar.apps.catalogue.signals import product_viewed
 
-    product = get_model("catalogue", "Product")(pk=product_id)
+    product = _product_stand_in(product_id)
     get_class("customer.history", "CustomerHistoryManager").update(
         product, request, response
     )
