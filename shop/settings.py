@@ -205,7 +205,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let concurrent requests wait instead of failing
-    # with "database is locked".
+    # with "database is locked"; our engine waits for the write lock in short
+    # steps (shop/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "shop.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,

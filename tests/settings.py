@@ -25,7 +25,7 @@ ELASTICSEARCH_INDEX_PREFIX = f"test{os.getpid()}"
 # tests (tests/shop/test_two_factor.py) require the code themselves.
 STAFF_OTP_REQUIRED = False
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "shop.sqlite":
     # A file (not :memory:) so --reuse-db keeps repeated local runs fast.
     # TEST_DB_NAME lets parallel runs on one machine keep separate files.
     DATABASES["default"]["TEST"] = {

@@ -1,0 +1,100 @@
+"""Our SQLite engine (shop/sqlite): a write transaction waits for another
+process's write lock in short steps, and gives up after the configured timeout
+with SQLite's own "database is locked"."""
+
+import sqlite3
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, connections, transaction
+from django.db.utils import load_backend
+
+
+@pytest.fixture
+def sqlite_alias(tmp_path, django_db_blocker):
+    """A database file of our engine under its own alias, whatever the tests'
+    own database is, and a way for "another process" to hold its write lock."""
+    path = tmp_path / "shop.sqlite3"
+    made = []
+
+    def open_database(timeout: float) -> str:
+        alias = f"sqlite-engine-{len(made)}"
+        options = {"timeout": timeout, "transaction_mode": "IMMEDIATE"}
+        settings_dict = {
+            **connections.settings["default"],
+            "ENGINE": "shop.sqlite",
+            "NAME": str(path),
+            "OPTIONS": options,
+            "CONN_MAX_AGE": 0,
+        }
+        connections.settings[alias] = settings_dict
+        connections[alias] = load_backend("shop.sqlite").DatabaseWrapper(
+            settings_dict, alias
+        )
+        made.append(alias)
+        return alias
+
+    setup = sqlite3.connect(path)
+    setup.execute("PRAGMA journal_mode=WAL")
+    setup.execute("CREATE TABLE sale_line (id INTEGER PRIMARY KEY, quantity INTEGER)")
+    setup.close()
+    with django_db_blocker.unblock():
+        yield open_database, path
+        for alias in made:
+            connections[alias].close()
+            del connections[alias]
+            del connections.settings[alias]
+
+
+def lock_held(path, seconds: float) -> threading.Event:
+    """Another writer takes the write lock, adds a line and commits after
+    `seconds`; returns once it holds the lock."""
+    holding = threading.Event()
+
+    def hold():
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO sale_line (quantity) VALUES (1)")
+        holding.set()
+        time.sleep(seconds)
+        other.execute("COMMIT")
+        other.close()
+
+    threading.Thread(target=hold, daemon=True).start()
+    holding.wait(5)
+    return holding
+
+
+def busy_timeout(alias: str) -> int:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        return cursor.fetchone()[0]
+
+
+def test_a_writer_waits_for_the_lock_then_commits_its_line(sqlite_alias):
+    open_database, path = sqlite_alias
+    alias = open_database(timeout=10)
+    lock_held(path, 0.3)
+
+    with transaction.atomic(using=alias):
+        with connections[alias].cursor() as cursor:
+            cursor.execute("INSERT INTO sale_line (quantity) VALUES (2)")
+
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT quantity FROM sale_line ORDER BY id")
+        assert [row[0] for row in cursor.fetchall()] == [1, 2]
+    # Statements outside a starting transaction keep SQLite's own wait.
+    assert busy_timeout(alias) == 10_000
+
+
+def test_a_writer_gives_up_after_the_timeout_with_sqlites_message(sqlite_alias):
+    open_database, path = sqlite_alias
+    alias = open_database(timeout=0.2)
+    lock_held(path, 3)
+
+    with pytest.raises(OperationalError, match="database is locked"):
+        with transaction.atomic(using=alias):
+            pass
+
+    assert busy_timeout(alias) == 200
