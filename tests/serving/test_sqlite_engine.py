@@ -98,3 +98,32 @@ def test_a_writer_gives_up_after_the_timeout_with_sqlites_message(sqlite_alias):
             pass
 
     assert busy_timeout(alias) == 200
+
+
+def test_the_wait_is_made_of_short_steps_not_sqlites_growing_sleeps(
+    sqlite_alias, monkeypatch
+):
+    """Guards the override itself: were Django to stop calling it, SQLite's
+    handler (sleeps growing to 100 ms) would be back with every test above
+    still passing."""
+    from shop.sqlite import base
+
+    open_database, path = sqlite_alias
+    alias = open_database(timeout=10)
+    pauses = []
+    real_sleep = time.sleep
+    waiter = threading.current_thread()
+
+    def noted_sleep(seconds):
+        if threading.current_thread() is waiter:
+            pauses.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(base.time, "sleep", noted_sleep)
+    lock_held(path, 0.3)
+
+    with transaction.atomic(using=alias):
+        pass
+
+    assert len(pauses) > 20
+    assert max(pauses) <= base.RETRY_SECONDS[1]
