@@ -208,7 +208,8 @@ def test_an_order_is_placed_and_shown_while_the_mail_server_is_down(
     argan_oil, settings, caplog, django_capture_on_commit_callbacks
 ):
     """No mail server answers: the shopper still reaches the thank-you page of
-    the order they placed, and the failed confirmation is logged for staff."""
+    the order they placed; the order says, for office staff, that its
+    confirmation was not sent, and the error is logged."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     settings.EMAIL_TIMEOUT = 2
@@ -226,3 +227,6 @@ def test_an_order_is_placed_and_shown_while_the_mail_server_is_down(
         order.number in record.getMessage() and record.levelname == "ERROR"
         for record in caplog.records
     )
+    note = order.notes.get()
+    assert note.note_type == "System"
+    assert "salma@example.ma n'a pas pu être envoyé" in note.message
