@@ -11,6 +11,8 @@ from django_tasks import task
 from oscar.core.loading import get_model
 
 logger = logging.getLogger(__name__)
+Order = get_model("order", "Order")
+OrderNote = get_model("order", "OrderNote")
 
 
 @task()
@@ -18,9 +20,10 @@ def order_confirmation_send_task(*, order_id: int, language: str) -> None:
     """Email an order's confirmation. A mail server that is down or refuses it
     fails this task, never the order: the order gets a note saying so, for
     office staff to tell the customer, and the error is logged."""
+    # shop.sales.services enqueues this task: imported here, not at the top.
     from shop.sales.services import order_confirmation_send
 
-    order = get_model("order", "Order").objects.get(pk=order_id)
+    order = Order.objects.get(pk=order_id)
     try:
         order_confirmation_send(order=order, language=language)
     except (OSError, smtplib.SMTPException) as error:
@@ -29,7 +32,6 @@ def order_confirmation_send_task(*, order_id: int, language: str) -> None:
             order.number,
             order.email,
         )
-        OrderNote = get_model("order", "OrderNote")
         with translation.override(settings.LANGUAGE_CODE):
             message = _(
                 "The order confirmation email to %(email)s could not be sent: "

@@ -5,9 +5,10 @@ SQLite's own busy handler sleeps 1, 2, 5, 10 … 100 ms between tries, longer
 the longer it has waited. With eight staff adding lines to sales at once, a
 writer who found the lock taken a few times slept 25–100 ms while it came free
 every few milliseconds (`make bench` counter-add: p50 17 ms, p99 427 ms).
-Starting a transaction tries again about every millisecond instead, up to the
-configured timeout; other statements keep SQLite's handler. The transactions
-start with BEGIN IMMEDIATE (settings), so the lock is only ever waited for here.
+Starting a transaction tries again every 0.5–2 ms instead, up to the
+configured timeout. Transactions start with BEGIN IMMEDIATE (settings), so
+they wait for the lock only there; statements outside a transaction keep
+SQLite's handler.
 """
 
 import random
