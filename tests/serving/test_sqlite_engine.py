@@ -47,7 +47,7 @@ def sqlite_alias(tmp_path, django_db_blocker):
             del connections.settings[alias]
 
 
-def lock_held(path, seconds: float) -> threading.Event:
+def lock_held(path, seconds: float) -> None:
     """Another writer takes the write lock, adds a line and commits after
     `seconds`; returns once it holds the lock."""
     holding = threading.Event()
@@ -62,8 +62,7 @@ def lock_held(path, seconds: float) -> threading.Event:
         other.close()
 
     threading.Thread(target=hold, daemon=True).start()
-    holding.wait(5)
-    return holding
+    assert holding.wait(5), "the other writer never took the lock"
 
 
 def busy_timeout(alias: str) -> int:
