@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.contrib.flatpages.models import FlatPage
+from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_model
 from oscar.test.factories import (
@@ -268,6 +269,30 @@ def test_a_hand_made_post_to_a_wagtail_chooser_is_a_bad_request(superuser_client
         {"external-link-chooser-url": "https://www.terroir.ma/"},
     )
     assert response.status_code == 200
+
+
+def test_moving_a_page_under_a_parent_that_is_a_word_is_a_bad_request(
+    superuser_client,
+):
+    """Wagtail's page chooser looked the posted parent up as an id when it
+    showed the form again (a 500); now 400, and a real move still works."""
+    from tests.cms.builders import showcase_tree
+
+    showcase = showcase_tree()
+    move = f"/cms/pages/{showcase.standard.pk}/move/"
+
+    assert superuser_client.post(move, {"new_parent_page": "abc"}).status_code == 400
+    assert superuser_client.get(move).status_code == 200
+
+
+def test_quotes_in_the_page_choosers_search_are_a_bad_request_on_sqlite(
+    superuser_client,
+):
+    """Wagtail's SQLite search passed them to FTS5 (a 500); now 400. PostgreSQL
+    searches for them and finds nothing."""
+    response = superuser_client.get("/cms/choose-page/search/", {"q": "'\"><"})
+
+    assert response.status_code == (400 if connection.vendor == "sqlite" else 200)
 
 
 def test_a_redirect_import_posted_without_its_file_is_a_bad_request(
