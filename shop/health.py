@@ -1,16 +1,25 @@
-"""Health checks for /healthz: the database must answer; search may be degraded."""
+"""Health checks for /healthz: the database must answer; search and the task
+queue may be degraded."""
 
+import datetime
 import ipaddress
 import logging
 
 from django.db import connection
+from django.db.models import Count, Min
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
 # The search app provides the engine probe; resolved lazily so a broken search
 # module degrades the report instead of the whole endpoint.
 SEARCH_PING = "search.engine.ping"
+# A task ready this long with nobody taking it: no worker runs, or too few.
+TASK_LATE_AFTER = datetime.timedelta(minutes=5)
 
 
 def database_status() -> dict:
@@ -34,13 +43,39 @@ def search_status() -> dict:
     return {"status": "ok", **info}
 
 
+def tasks_status() -> dict:
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if not isinstance(backend, DatabaseBackend):
+        return {"status": "ok", "queue": "in the request"}
+    try:
+        waiting = (
+            DBTaskResult.objects.ready()
+            .filter(backend_name=backend.alias)
+            .aggregate(count=Count("pk"), oldest=Min("enqueued_at"))
+        )
+    except Exception as exc:
+        logger.exception("Task queue health check failed")
+        return {"status": "degraded", "error": exc.__class__.__name__}
+    waited = timezone.now() - (waiting["oldest"] or timezone.now())
+    late = waited > TASK_LATE_AFTER
+    if late:
+        logger.error("%d tasks wait for a worker, for %s", waiting["count"], waited)
+    return {
+        "status": "degraded" if late else "ok",
+        "waiting": waiting["count"],
+        "oldest_waiting_seconds": int(waited.total_seconds()),
+    }
+
+
 def health_report() -> dict:
     db = database_status()
     search = search_status()
-    overall = "ok" if db["status"] == "ok" and search["status"] == "ok" else "degraded"
+    tasks = tasks_status() if db["status"] == "ok" else {"status": "unknown"}
+    parts = (db, search, tasks)
+    overall = "ok" if all(part["status"] == "ok" for part in parts) else "degraded"
     if db["status"] != "ok":
         overall = "down"
-    return {"status": overall, "database": db, "search": search}
+    return {"status": overall, "database": db, "search": search, "tasks": tasks}
 
 
 def may_see_details(request) -> bool:

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # The task queue's table, read by `manage.py db_worker`.
+    "django_tasks_db",
     # Form widgets' own templates, found through TEMPLATES (FORM_RENDERER).
     "django.forms",
     # Oscar, with our forks in place of the stock apps
@@ -434,11 +436,12 @@ OTP_TOTP_ISSUER = "Terroir du Maroc"
 # The Django admin lists devices without their secret keys.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Emails and search-index updates wait in the database for `manage.py
+# db_worker`, not in the request of the shopper who caused them. The immediate
+# backend runs them in the request (the tests do).
 TASKS = {
     "default": {
-        "BACKEND": env.str(
-            "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
-        )
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
     }
 }
 

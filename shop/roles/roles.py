@@ -84,6 +84,9 @@ OFFICE_PERMISSIONS = (
     "wagtailadmin.access_admin",
     # The order page's history; nobody may add, change or delete entries.
     "audit.view_auditentry",
+    # Failed tasks (an order's email the mail server refused), in the Django
+    # admin; read-only for everyone.
+    "django_tasks_database.view_dbtaskresult",
 )
 
 ROLES = (

@@ -127,6 +127,18 @@ def _int_env(name: str, default: int) -> int:
 # --- Services ------------------------------------------------------------------
 
 
+def process_group_stop(process: subprocess.Popen) -> None:
+    """Stop a process started in its own session, children included."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 class Gunicorn:
     def __init__(self, env: dict, port: int, log_path: Path | None = None):
         log_path = log_path or BENCH_DIR / "log" / "gunicorn.log"
@@ -180,14 +192,29 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not answer; see {self.log_path}")
 
     def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        process_group_stop(self.process)
+
+
+class TaskWorker:
+    """`manage.py db_worker`, as production runs it beside gunicorn: emails
+    and search-index updates leave the requests that cause them."""
+
+    def __init__(self, env: dict, log_path: Path | None = None):
+        log_path = log_path or BENCH_DIR / "log" / "db_worker.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
+                env=env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+
+    def stop(self) -> None:
+        process_group_stop(self.process)
 
 
 def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
@@ -1029,6 +1056,7 @@ def main() -> int:
         say(f"Starting gunicorn on 127.0.0.1:{port} (shop/gunicorn.conf.py)…")
         server = Gunicorn(env, port)
         services.append(server)
+        services.append(TaskWorker(env))
         server.wait_ready()
         # The rebuild leaves the engine busy for a while: a first search
         # sent now waited past its timeout.
@@ -1093,7 +1121,7 @@ def main() -> int:
     finally:
         for service in reversed(services):
             service.stop()
-        say("Stopped gunicorn and the search engine.")
+        say("Stopped gunicorn, the task worker and the search engine.")
 
 
 if __name__ == "__main__":

@@ -277,6 +277,9 @@ def main() -> int:
         say(f"Starting gunicorn on 127.0.0.1:{port} (shop/gunicorn.conf.py)…")
         server = bench.Gunicorn(env, port, log_path=LOAD_DIR / "log" / "gunicorn.log")
         services.append(server)
+        services.append(
+            bench.TaskWorker(env, log_path=LOAD_DIR / "log" / "db_worker.log")
+        )
         server.wait_ready()
         local_stripe.webhook_register(
             server_url=stripe.url,

@@ -1,3 +1,4 @@
+import datetime
 import socket
 
 import pytest
@@ -73,3 +74,48 @@ def test_healthz_gives_staff_the_details_from_anywhere(client):
 
     assert report["database"]["vendor"] == connection.vendor
     assert report["search"]["version"]
+
+
+@pytest.fixture
+def queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def email_task_enqueued(minutes_ago: int) -> None:
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from shop.sales.tasks import order_confirmation_send_task
+
+    order_confirmation_send_task.enqueue(order_id=1, language="fr")
+    DBTaskResult.objects.update(
+        enqueued_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    )
+
+
+@pytest.mark.django_db
+def test_healthz_counts_the_tasks_waiting_for_the_worker(client, queue):
+    """A task queued a minute ago is the worker's normal pace: all is well."""
+    email_task_enqueued(minutes_ago=1)
+
+    report = client.get("/healthz").json()
+
+    assert report["status"] == "ok"
+    assert report["tasks"]["waiting"] == 1
+    assert 60 <= report["tasks"]["oldest_waiting_seconds"] < 120
+
+
+@pytest.mark.django_db
+def test_healthz_degrades_when_tasks_wait_with_no_worker_taking_them(
+    client, queue, caplog
+):
+    """Emails waiting ten minutes mean no worker runs: degraded, and logged."""
+    email_task_enqueued(minutes_ago=10)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    report = response.json()
+    assert report["status"] == "degraded"
+    assert report["tasks"]["status"] == "degraded"
+    assert any("wait for a worker" in r.getMessage() for r in caplog.records)

@@ -70,6 +70,14 @@ class Command(BaseCommand):
             if "search_index" in get_commands():
                 self._manage(env, "search_index", "rebuild")
             self._banner(port, env)
+            # Emails and index updates wait in the database for this worker.
+            # Its own process group: with DEBUG its reloader runs it in a child.
+            worker = subprocess.Popen(  # noqa: S603
+                [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
+                env=env,
+                cwd=settings.BASE_DIR,
+                start_new_session=True,
+            )
             server = subprocess.Popen(  # noqa: S603
                 [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
                 env=env,
@@ -81,6 +89,9 @@ class Command(BaseCommand):
             except KeyboardInterrupt:
                 server.terminate()
                 server.wait(timeout=10)
+            finally:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(timeout=10)
         finally:
             for service in reversed(started):
                 service.stop()
@@ -108,6 +119,7 @@ class Command(BaseCommand):
             f"  Store counter     {base}/fr/store/",
             f"  Wagtail admin     {base}/cms/",
             f"  Health            {base}/healthz",
+            "  Task worker       manage.py db_worker (emails, search index)",
             f"  Search engine     {env.get('ELASTICSEARCH_URL')}",
             f"  Stripe API        {env.get('STRIPE_API_BASE')}",
             "Demo logins (email / password):",

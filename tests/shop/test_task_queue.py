@@ -1,0 +1,138 @@
+"""The task queue production runs (django-tasks-db): what an order or a save
+defers waits in the database and `manage.py db_worker` does it, outside the
+request of the shopper or staff member who caused it."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
+from oscar.apps.order.models import Order
+
+from search import services
+from search.local_engine import free_port
+from search.queries import ProductQuery, product_search
+from tests.factories import ProductFactory
+from tests.shop.checkout_journey import Shopper, page_text
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipping_reference_data")]
+
+
+@pytest.fixture
+def queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def worker_run(monkeypatch):
+    """Do what waits in the queue, then stop, as a worker between two polls."""
+    # The worker closes stale connections between tasks; here the connection
+    # holds the test's transaction, with the queue's rows in it.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run():
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, verbosity=0
+        )
+
+    return run
+
+
+def order_placed(product, django_capture_on_commit_callbacks):
+    shopper = Shopper(Client(), language="fr")
+    shopper.up_to_payment([(product, 1)], shipping="standard")
+    shopper.pay_by("cash_on_delivery")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = shopper.place()
+    return page, Order.objects.get()
+
+
+def test_an_orders_email_is_sent_by_the_worker_not_while_the_shopper_waits(
+    queue, worker_run, argan_oil, django_capture_on_commit_callbacks
+):
+    page, order = order_placed(argan_oil, django_capture_on_commit_callbacks)
+
+    assert order.number in page_text(page)
+    assert mail.outbox == []
+    waiting = DBTaskResult.objects.get()
+    assert waiting.status == "READY"
+    assert waiting.task_path.endswith("order_confirmation_send_task")
+
+    worker_run()
+
+    (email,) = mail.outbox
+    assert order.number in email.body
+    assert "Votre commande contient :" in email.body
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_a_mail_server_down_fails_the_task_and_leaves_a_note_on_the_order(
+    queue, worker_run, argan_oil, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_TIMEOUT = 2
+    _, order = order_placed(argan_oil, django_capture_on_commit_callbacks)
+
+    worker_run()
+
+    failed = DBTaskResult.objects.get()
+    assert failed.status == "FAILED"
+    assert failed.exception_class_path == "builtins.ConnectionRefusedError"
+    assert "n'a pas pu être envoyé" in order.notes.get().message
+    assert Order.objects.get().status == order.status
+
+
+def test_a_renamed_product_is_found_under_its_new_name_once_the_worker_ran(
+    queue, worker_run, django_capture_on_commit_callbacks
+):
+    services.index_rebuild()
+    product = ProductFactory(title="Miel de caroube")
+    services.products_sync(product_ids=[product.pk])
+
+    product.title = "Miel de jujubier du Haouz"
+    with django_capture_on_commit_callbacks(execute=True):
+        product.save()
+
+    def found(text):
+        query = ProductQuery(text=text, with_facets=False)
+        return [hit.title for hit in product_search(query=query).hits]
+
+    assert found("jujubier") == []
+    worker_run()
+    assert found("jujubier") == ["Miel de jujubier du Haouz"]
+    assert found("caroube") == []
+
+
+def test_office_staff_read_a_failed_email_task_in_the_admin_and_store_staff_cannot(
+    queue,
+    worker_run,
+    argan_oil,
+    settings,
+    office,
+    staff_a,
+    django_capture_on_commit_callbacks,
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_TIMEOUT = 2
+    order_placed(argan_oil, django_capture_on_commit_callbacks)
+    worker_run()
+    failed = DBTaskResult.objects.get()
+    listing = reverse("admin:django_tasks_database_dbtaskresult_changelist")
+    detail = reverse(
+        "admin:django_tasks_database_dbtaskresult_change", args=[failed.pk]
+    )
+
+    reader = Client()
+    reader.force_login(office)
+    page = page_text(reader.get(listing + "?status__exact=FAILED"))
+    assert "order_confirmation_send_task" in page
+    assert "ConnectionRefusedError" in page_text(reader.get(detail))
+
+    counter = Client()
+    counter.force_login(staff_a)
+    assert counter.get(detail).status_code in (302, 403)
+    assert counter.get(listing).status_code in (302, 403)
