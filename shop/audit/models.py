@@ -40,6 +40,7 @@ class Action(models.TextChoices):
     SHIPPING_ADDRESS = "shipping_address", _("Delivery address changed")
     COUNTER_RETURN = "counter_return", _("Return at the counter")
     QUOTE_SENT = "quote_sent", _("Quote sent")
+    CONFIRMATION_RESENT = "confirmation_resent", _("Confirmation email sent again")
 
 
 class AuditEntry(models.Model):

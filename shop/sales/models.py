@@ -56,6 +56,9 @@ class OrderOrigin(models.Model):
     quote_reference = models.CharField(
         pgettext_lazy("commercial offer", "quote"), max_length=64, blank=True
     )
+    # The language of the checkout: the customer's emails about the order are
+    # written in it, a confirmation sent again from the dashboard too.
+    language = models.CharField(_("language"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("order origin")

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.sites.models import Site
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
@@ -63,6 +64,10 @@ WHOLESALE_STATUS = "Awaiting payment"
 
 class CheckoutRefused(Exception):
     """The order cannot be placed; the message is for the customer."""
+
+
+class ConfirmationRefused(Exception):
+    """The confirmation email cannot be sent again; the message is for staff."""
 
 
 @dataclass(frozen=True)
@@ -317,6 +322,7 @@ def order_place(
         placed_by=intent.placed_by,
         agent=intent.context.agent,
         quote_reference=intent.quote_reference,
+        language=intent.language,
     )
     if intent.customer is not None and address is not None:
         address_book_update(user=intent.customer, address=address)
@@ -329,17 +335,49 @@ def order_place(
         currency=payment.currency,
         tenders=tenders or [Tender(payment.method, payment.amount, payment.reference)],
     )
-    if intent.context.channel not in (Channel.IN_STORE, Channel.WHOLESALE):
-        # The counter hands over (or emails) its own receipt, and a wholesale
-        # buyer gets the proforma invoice of the accepted quote instead.
-        # Robust: the order is committed whatever becomes of its email.
-        transaction.on_commit(
-            lambda: order_confirmation_send_task.enqueue(
-                order_id=order.pk, language=intent.language
-            ),
-            robust=True,
-        )
+    if confirmation_emailed(intent.context.channel):
+        confirmation_enqueue(order=order, language=intent.language)
     return order
+
+
+def confirmation_emailed(channel: str) -> bool:
+    """Whether orders of this channel get the confirmation email.
+
+    The counter hands over (or emails) its own receipt, and a wholesale buyer
+    gets the proforma invoice of the accepted quote instead.
+    """
+    return channel not in (Channel.IN_STORE, Channel.WHOLESALE)
+
+
+def confirmation_enqueue(*, order, language: str) -> None:
+    """Queue the order's confirmation email for when the transaction commits.
+
+    Robust: the order (or the staff action) is committed whatever becomes of
+    its email.
+    """
+    transaction.on_commit(
+        lambda: order_confirmation_send_task.enqueue(
+            order_id=order.pk, language=language
+        ),
+        robust=True,
+    )
+
+
+def confirmation_resend(*, order) -> str:
+    """Queue the confirmation email of an order again (its mail server was down,
+    the customer lost it), in the language of its checkout; the address it goes
+    to. Refused for orders that never get one."""
+    origin = OrderOrigin.objects.filter(order=order).first()
+    if origin is not None and not confirmation_emailed(origin.channel):
+        raise ConfirmationRefused(
+            _("Orders of this channel get no confirmation email: %(channel)s.")
+            % {"channel": origin.get_channel_display()}
+        )
+    if not order.email:
+        raise ConfirmationRefused(_("This order has no email address to write to."))
+    language = (origin.language if origin else "") or settings.LANGUAGE_CODE
+    confirmation_enqueue(order=order, language=language)
+    return order.email
 
 
 def address_book_update(*, user, address) -> None:

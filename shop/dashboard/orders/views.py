@@ -33,6 +33,11 @@ from shop.csv_export import csv_cell
 from shop.dashboard.orders.forms import OrderSearchForm
 from shop.payments.services import CANCELLED, PaymentActionRefused, order_cancel
 from shop.sales.models import OrderOrigin
+from shop.sales.services import (
+    ConfirmationRefused,
+    confirmation_emailed,
+    confirmation_resend,
+)
 
 OrderNote = get_model("order", "OrderNote")
 
@@ -174,12 +179,19 @@ def _event_audit(request, action, event, values: dict, line_quantities) -> None:
 
 
 class OrderDetailView(views.OrderDetailView):
+    order_actions = (*views.OrderDetailView.order_actions, "confirmation_send_again")
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["origin"] = (
+        ctx["origin"] = origin = (
             OrderOrigin.objects.select_related("store", "placed_by", "agent")
             .filter(order=self.object)
             .first()
+        )
+        ctx["confirmation_resendable"] = (
+            _may_cancel(self.request.user)
+            and bool(self.object.email)
+            and (origin is None or confirmation_emailed(origin.channel))
         )
         ctx["line_statuses"] = [s for s in ctx["line_statuses"] if s != CANCELLED]
         if audit_trail_visible(user=self.request.user):
@@ -285,6 +297,34 @@ class OrderDetailView(views.OrderDetailView):
                     zip(lines or (), quantities or (), strict=True),
                 )
         return response
+
+    def confirmation_send_again(self, request, order):
+        """Queue the order's confirmation email again, for a customer who did
+        not get it (the note says when the mail server refused it)."""
+        if not _may_cancel(request.user):
+            raise PermissionDenied
+        with transaction.atomic():
+            try:
+                email = confirmation_resend(order=order)
+            except ConfirmationRefused as refusal:
+                return self.reload_page(error=str(refusal))
+            audit_record(
+                action=Action.CONFIRMATION_RESENT,
+                actor=_actor(request),
+                obj=order,
+                order=order,
+                label=str(order.number),
+                after={"email": email},
+            )
+        messages.success(
+            request,
+            _(
+                "Order %(number)s: the confirmation email will be sent again "
+                "to %(email)s."
+            )
+            % {"number": order.number, "email": email},
+        )
+        return self.reload_page(fragment="notes")
 
     def save_note(self, request, order):
         form = self.get_order_note_form()
