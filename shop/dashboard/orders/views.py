@@ -324,7 +324,7 @@ class OrderDetailView(views.OrderDetailView):
             )
             % {"number": order.number, "email": email},
         )
-        return self.reload_page(fragment="notes")
+        return self.reload_page()
 
     def save_note(self, request, order):
         form = self.get_order_note_form()
