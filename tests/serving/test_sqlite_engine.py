@@ -47,9 +47,9 @@ def sqlite_alias(tmp_path, django_db_blocker):
             del connections.settings[alias]
 
 
-def lock_held(path, seconds: float) -> None:
+def lock_held(path, seconds: float, until=None) -> None:
     """Another writer takes the write lock, adds a line and commits after
-    `seconds`; returns once it holds the lock."""
+    `seconds` (or as soon as `until()` is true); returns once it holds the lock."""
     holding = threading.Event()
 
     def hold():
@@ -57,7 +57,9 @@ def lock_held(path, seconds: float) -> None:
         other.execute("BEGIN IMMEDIATE")
         other.execute("INSERT INTO sale_line (quantity) VALUES (1)")
         holding.set()
-        time.sleep(seconds)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not (until and until()):
+            time.sleep(0.01)
         other.execute("COMMIT")
         other.close()
 
@@ -119,7 +121,9 @@ def test_the_wait_is_made_of_short_steps_not_sqlites_growing_sleeps(
         real_sleep(seconds)
 
     monkeypatch.setattr(base.time, "sleep", noted_sleep)
-    lock_held(path, 0.3)
+    # Held until the waiter has tried often enough, however slow the machine:
+    # a waiter starting late found the lock free and never waited.
+    lock_held(path, 5, until=lambda: len(pauses) > 20)
 
     with transaction.atomic(using=alias):
         pass
