@@ -56,7 +56,8 @@ def tasks_status() -> dict:
     except Exception as exc:
         logger.exception("Task queue health check failed")
         return {"status": "degraded", "error": exc.__class__.__name__}
-    waited = timezone.now() - (waiting["oldest"] or timezone.now())
+    now = timezone.now()
+    waited = now - (waiting["oldest"] or now)
     late = waited > TASK_LATE_AFTER
     if late:
         logger.error("%d tasks wait for a worker, for %s", waiting["count"], waited)

@@ -363,18 +363,25 @@ def confirmation_enqueue(*, order, language: str) -> None:
     )
 
 
+def confirmation_refusal(*, order, origin) -> str | None:
+    """Why the order's confirmation cannot be sent again, if it cannot."""
+    if origin is not None and not confirmation_emailed(origin.channel):
+        return _("Orders of this channel get no confirmation email: %(channel)s.") % {
+            "channel": origin.get_channel_display()
+        }
+    if not order.email:
+        return _("This order has no email address to write to.")
+    return None
+
+
 def confirmation_resend(*, order) -> str:
     """Queue the confirmation email of an order again (its mail server was down,
     the customer lost it), in the language of its checkout; the address it goes
     to. Refused for orders that never get one."""
     origin = OrderOrigin.objects.filter(order=order).first()
-    if origin is not None and not confirmation_emailed(origin.channel):
-        raise ConfirmationRefused(
-            _("Orders of this channel get no confirmation email: %(channel)s.")
-            % {"channel": origin.get_channel_display()}
-        )
-    if not order.email:
-        raise ConfirmationRefused(_("This order has no email address to write to."))
+    refusal = confirmation_refusal(order=order, origin=origin)
+    if refusal is not None:
+        raise ConfirmationRefused(refusal)
     language = (origin.language if origin else "") or settings.LANGUAGE_CODE
     confirmation_enqueue(order=order, language=language)
     return order.email

@@ -35,7 +35,7 @@ from shop.payments.services import CANCELLED, PaymentActionRefused, order_cancel
 from shop.sales.models import OrderOrigin
 from shop.sales.services import (
     ConfirmationRefused,
-    confirmation_emailed,
+    confirmation_refusal,
     confirmation_resend,
 )
 
@@ -46,14 +46,15 @@ def _actor(request) -> Actor:
     return Actor(request.user, Source.DASHBOARD)
 
 
-def _may_cancel(user) -> bool:
-    # The same rights as the payment actions (shop.payments.dashboard).
+def _may_change(user) -> bool:
+    # Cancelling, sending the confirmation again: the same rights as the
+    # payment actions (shop.payments.dashboard).
     return user.is_staff and user.has_perm("order.change_order")
 
 
 def _cancel(request, order) -> None:
     """Cancel an order through the payments service and tell staff the outcome."""
-    if not _may_cancel(request.user):
+    if not _may_change(request.user):
         raise PermissionDenied
     old_status = order.status
     try:
@@ -85,7 +86,7 @@ def _cancel(request, order) -> None:
 
 
 def _statuses_offered(statuses, user) -> list[str]:
-    return [s for s in statuses if s != CANCELLED or _may_cancel(user)]
+    return [s for s in statuses if s != CANCELLED or _may_change(user)]
 
 
 class OrderListView(views.OrderListView):
@@ -189,9 +190,8 @@ class OrderDetailView(views.OrderDetailView):
             .first()
         )
         ctx["confirmation_resendable"] = (
-            _may_cancel(self.request.user)
-            and bool(self.object.email)
-            and (origin is None or confirmation_emailed(origin.channel))
+            _may_change(self.request.user)
+            and confirmation_refusal(order=self.object, origin=origin) is None
         )
         ctx["line_statuses"] = [s for s in ctx["line_statuses"] if s != CANCELLED]
         if audit_trail_visible(user=self.request.user):
@@ -301,7 +301,7 @@ class OrderDetailView(views.OrderDetailView):
     def confirmation_send_again(self, request, order):
         """Queue the order's confirmation email again, for a customer who did
         not get it (the note says when the mail server refused it)."""
-        if not _may_cancel(request.user):
+        if not _may_change(request.user):
             raise PermissionDenied
         with transaction.atomic():
             try:
