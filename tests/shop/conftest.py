@@ -47,3 +47,13 @@ def casablanca_store(db, argan_oil):
     store = PilotStoreFactory(name="Boutique Casablanca", city="Casablanca")
     StockRecordFactory(product=argan_oil, partner=store, num_in_stock=5)
     return store
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """Emails go over SMTP to a local port nobody listens on."""
+    from search.local_engine import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_TIMEOUT = 2

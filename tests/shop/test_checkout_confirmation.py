@@ -10,7 +10,6 @@ from oscar.apps.analytics.models import UserRecord
 from oscar.apps.order.models import Order
 from oscar.test.factories import UserFactory
 
-from search.local_engine import free_port
 from shop.partner.models import OpeningPeriod
 from tests.shop.checkout_journey import Shopper, page_text, url
 
@@ -205,14 +204,11 @@ def test_oscars_shopper_strings_read_well(argan_oil, language, available, gatewa
 
 
 def test_an_order_is_placed_and_shown_while_the_mail_server_is_down(
-    argan_oil, settings, caplog, django_capture_on_commit_callbacks
+    argan_oil, mail_server_down, caplog, django_capture_on_commit_callbacks
 ):
     """No mail server answers: the shopper still reaches the thank-you page of
     the order they placed; the order says, for office staff, that its
     confirmation was not sent, and the error is logged."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
-    settings.EMAIL_TIMEOUT = 2
     shopper = Shopper(Client(), language="fr")
     shopper.up_to_payment([(argan_oil, 1)], shipping="standard")
     shopper.pay_by("cash_on_delivery")

@@ -12,7 +12,6 @@ from django_tasks_db.models import DBTaskResult
 from oscar.apps.order.models import Order
 
 from search import services
-from search.local_engine import free_port
 from search.queries import ProductQuery, product_search
 from tests.factories import ProductFactory
 from tests.shop.checkout_journey import Shopper, page_text
@@ -69,11 +68,8 @@ def test_an_orders_email_is_sent_by_the_worker_not_while_the_shopper_waits(
 
 
 def test_a_mail_server_down_fails_the_task_and_leaves_a_note_on_the_order(
-    queue, worker_run, argan_oil, settings, django_capture_on_commit_callbacks
+    queue, worker_run, argan_oil, mail_server_down, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
-    settings.EMAIL_TIMEOUT = 2
     _, order = order_placed(argan_oil, django_capture_on_commit_callbacks)
 
     worker_run()
@@ -110,14 +106,11 @@ def test_office_staff_read_a_failed_email_task_in_the_admin_and_store_staff_cann
     queue,
     worker_run,
     argan_oil,
-    settings,
+    mail_server_down,
     office,
     staff_a,
     django_capture_on_commit_callbacks,
 ):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
-    settings.EMAIL_TIMEOUT = 2
     order_placed(argan_oil, django_capture_on_commit_callbacks)
     worker_run()
     failed = DBTaskResult.objects.get()
