@@ -337,7 +337,8 @@ def main() -> int:
             _database_drop(database_url)
         _redis_flush(cache_url)
         say(
-            "Stopped gunicorn, localstripe and the search engine; dropped the database."
+            "Stopped gunicorn, the task worker, localstripe and the search engine; "
+            "dropped the database."
         )
 
 
