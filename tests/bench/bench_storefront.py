@@ -36,6 +36,8 @@ from dataclasses import asdict, dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+from shop.task_worker import TASK_WORKER_COMMAND
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = ROOT / "var" / "bench"
 WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
@@ -204,7 +206,7 @@ class TaskWorker:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "ab") as log:
             self.process = subprocess.Popen(  # noqa: S603
-                [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
+                [sys.executable, *TASK_WORKER_COMMAND],
                 env=env,
                 cwd=ROOT,
                 stdout=log,

@@ -1,5 +1,6 @@
 """Set up everything and serve the demo storefront (what `make run` calls)."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand
 from search import local_engine
 from shop.payments import local_stripe
 from shop.payments.webhooks import HANDLED_TYPES
+from shop.task_worker import TASK_WORKER_COMMAND
 
 DEMO_LOGINS = [
     (
@@ -73,7 +75,7 @@ class Command(BaseCommand):
             # Emails and index updates wait in the database for this worker.
             # Its own process group: with DEBUG its reloader runs it in a child.
             worker = subprocess.Popen(  # noqa: S603
-                [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
+                [sys.executable, *TASK_WORKER_COMMAND],
                 env=env,
                 cwd=settings.BASE_DIR,
                 start_new_session=True,
@@ -90,7 +92,10 @@ class Command(BaseCommand):
                 server.terminate()
                 server.wait(timeout=10)
             finally:
-                os.killpg(worker.pid, signal.SIGTERM)
+                # A worker that already stopped must not keep the services below
+                # from being stopped.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(worker.pid, signal.SIGTERM)
                 worker.wait(timeout=10)
         finally:
             for service in reversed(started):
