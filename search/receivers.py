@@ -1,16 +1,16 @@
 """Signal receivers: catalogue and stock changes re-index the affected products.
 
-Receivers only work out which products changed and queue a task after commit;
+Receivers only work out which products changed and queue a task for them;
 they are connected in SearchConfig.ready().
 """
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from oscar.core.loading import get_model
 
 from catalog.models import Certification, Cooperative, Product
 from search.indexing import is_paused
 from shop.partner.signals import sold_out, stock_allocated
+from shop.task_queue import enqueue_with_commit
 
 StockRecord = get_model("partner", "StockRecord")
 Category = get_model("catalogue", "Category")
@@ -18,13 +18,13 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 
 
 def schedule_sync(product_ids) -> None:
-    """Queue a re-index of these products once the transaction commits."""
+    """Queue a re-index of these products, run once the transaction commits."""
     ids = sorted({pk for pk in product_ids if pk})
     if not ids or is_paused():
         return
     from search.tasks import sync_products  # the task backend loads lazily
 
-    transaction.on_commit(lambda: sync_products.enqueue(ids), robust=True)
+    enqueue_with_commit(sync_products, ids)
 
 
 def product_changed(sender, instance, **kwargs):

@@ -61,8 +61,12 @@ def checkout_intent_build(
 
 
 def offline_checkout_place(*, payment: CheckoutPayment, basket=None):
-    """Place a cash-on-delivery or pay-at-pickup order (no money moves yet)."""
-    with transaction.atomic():
+    """Place a cash-on-delivery or pay-at-pickup order (no money moves yet).
+
+    Inside the caller's transaction it takes no savepoint: a refusal fails the
+    caller's placement too.
+    """
+    with transaction.atomic(savepoint=False):
         payment = CheckoutPayment.objects.select_for_update().get(pk=payment.pk)
         if payment.order_id:
             return payment.order

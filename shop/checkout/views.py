@@ -5,9 +5,11 @@ shop.checkout.services (shared with the Stripe webhook).
 """
 
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -301,19 +303,23 @@ class PaymentDetailsView(CheckoutPaymentMixin, views.PaymentDetailsView):
             return self.render_preview(
                 request, error=_("Please enter your card details.")
             )
-        payment = order_payment_prepare(
+        self.checkout_session.set_order_number(order_number)
+        prepare = partial(
+            order_payment_prepare,
             order_number=order_number,
             intent=intent,
             basket=basket,
             amount=submission["order_total"].incl_tax,
         )
-        self.checkout_session.set_order_number(order_number)
         if option.code == Method.CARD:
-            return self.pay_by_card(payment, token)
+            return self.pay_by_card(prepare(), token)
         try:
-            order = services.offline_checkout_place(
-                payment=payment, basket=self.request.basket
-            )
+            # No money moves before the order, so nothing needs the payment
+            # record to outlive a refusal: record and order commit together.
+            with transaction.atomic():
+                order = services.offline_checkout_place(
+                    payment=prepare(), basket=basket
+                )
         except services.CheckoutRefused as refusal:
             return self.render_preview(request, error=str(refusal))
         return order_placed_response(self, order)

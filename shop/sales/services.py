@@ -28,6 +28,7 @@ from shop.payments.services import payment_sources_open
 from shop.sales.context import Channel, Fulfilment, OrderIntent
 from shop.sales.models import OrderOrigin
 from shop.sales.tasks import order_confirmation_send_task
+from shop.task_queue import enqueue_with_commit
 
 logger = logging.getLogger(__name__)
 
@@ -103,9 +104,10 @@ def order_payment_prepare(
     """Record (or record again after a failure) what an order number will place.
 
     The amount is what the customer agreed to pay; placement refuses the order
-    if the basket's total has moved since.
+    if the basket's total has moved since. Inside the caller's transaction it
+    takes no savepoint: whatever fails here fails the caller's placement too.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         payment = (
             CheckoutPayment.objects.select_for_update()
             .filter(order_number=order_number)
@@ -350,16 +352,9 @@ def confirmation_emailed(channel: str) -> bool:
 
 
 def confirmation_enqueue(*, order, language: str) -> None:
-    """Queue the order's confirmation email for when the transaction commits.
-
-    Robust: the order (or the staff action) is committed whatever becomes of
-    its email.
-    """
-    transaction.on_commit(
-        lambda: order_confirmation_send_task.enqueue(
-            order_id=order.pk, language=language
-        ),
-        robust=True,
+    """Queue the order's confirmation email, sent once the order is committed."""
+    enqueue_with_commit(
+        order_confirmation_send_task, order_id=order.pk, language=language
     )
 
 

@@ -5,7 +5,9 @@ request of the shopper or staff member who caused it."""
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
@@ -48,6 +50,11 @@ def order_placed(product, django_capture_on_commit_callbacks):
     return page, Order.objects.get()
 
 
+def email_task():
+    # Saving the test's products queued their search sync too.
+    return DBTaskResult.objects.get(task_path__endswith="order_confirmation_send_task")
+
+
 def test_an_orders_email_is_sent_by_the_worker_not_while_the_shopper_waits(
     queue, worker_run, argan_oil, django_capture_on_commit_callbacks
 ):
@@ -55,16 +62,14 @@ def test_an_orders_email_is_sent_by_the_worker_not_while_the_shopper_waits(
 
     assert order.number in page_text(page)
     assert mail.outbox == []
-    waiting = DBTaskResult.objects.get()
-    assert waiting.status == "READY"
-    assert waiting.task_path.endswith("order_confirmation_send_task")
+    assert email_task().status == "READY"
 
     worker_run()
 
     (email,) = mail.outbox
     assert order.number in email.body
     assert "Votre commande contient :" in email.body
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert email_task().status == "SUCCESSFUL"
 
 
 def test_a_mail_server_down_fails_the_task_and_leaves_a_note_on_the_order(
@@ -74,7 +79,7 @@ def test_a_mail_server_down_fails_the_task_and_leaves_a_note_on_the_order(
 
     worker_run()
 
-    failed = DBTaskResult.objects.get()
+    failed = email_task()
     assert failed.status == "FAILED"
     assert failed.exception_class_path == "builtins.ConnectionRefusedError"
     assert "n'a pas pu être envoyé" in order.notes.get().message
@@ -113,7 +118,7 @@ def test_office_staff_read_a_failed_email_task_in_the_admin_and_store_staff_cann
 ):
     order_placed(argan_oil, django_capture_on_commit_callbacks)
     worker_run()
-    failed = DBTaskResult.objects.get()
+    failed = email_task()
     listing = reverse("admin:django_tasks_database_dbtaskresult_changelist")
     detail = reverse(
         "admin:django_tasks_database_dbtaskresult_change", args=[failed.pk]
@@ -129,3 +134,39 @@ def test_office_staff_read_a_failed_email_task_in_the_admin_and_store_staff_cann
     counter.force_login(staff_a)
     assert counter.get(detail).status_code in (302, 403)
     assert counter.get(listing).status_code in (302, 403)
+
+
+def test_an_orders_email_is_queued_with_the_order_not_after_its_commit(
+    queue, argan_oil
+):
+    """The email's row is written in the order's own transaction: no crash
+    between the order's commit and a later queueing can lose it."""
+    shopper = Shopper(Client(), language="fr")
+    shopper.up_to_payment([(argan_oil, 1)], shipping="standard")
+    shopper.pay_by("cash_on_delivery")
+
+    # The test's transaction never commits: nothing queued "on commit" runs.
+    shopper.place()
+
+    assert email_task().status == "READY"
+    assert email_task().args_kwargs["kwargs"]["order_id"] == Order.objects.get().pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cash_on_delivery_order_commits_once_with_its_payment_and_email(
+    queue, shipping_reference_data, argan_oil
+):
+    """Each commit waits for the disk: the payment record, the order and its
+    email share one, and the session the other."""
+    shopper = Shopper(Client(), language="fr")
+    shopper.up_to_payment([(argan_oil, 1)], shipping="standard")
+    shopper.pay_by("cash_on_delivery")
+
+    with CaptureQueriesContext(connection) as queries:
+        placed = shopper.place(follow=False)
+
+    commits = [q["sql"] for q in queries if q["sql"].upper() == "COMMIT"]
+    assert placed.status_code == 302
+    assert Order.objects.count() == 1
+    assert email_task().status == "READY"
+    assert len(commits) == 2
